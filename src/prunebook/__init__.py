@@ -1,0 +1,12 @@
+"""Helpers for the pruning book.
+
+Importing this package sets ``TF_USE_LEGACY_KERAS=1`` before TensorFlow is
+loaded, so that ``tf.keras`` is Keras 2 (the ``tf_keras`` package), which the
+TensorFlow Model Optimization Toolkit needs. Import ``prunebook`` before
+``tensorflow``.
+"""
+from prunebook import _keras
+
+_keras.prefer_legacy_keras()
+
+__version__ = "0.1.0"

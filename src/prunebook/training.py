@@ -1,0 +1,188 @@
+"""Train the article's model with and without pruning; return a plain History.
+
+Both functions seed everything and switch on TensorFlow's op determinism, so a
+second run on the same machine gives the same curves. Progress is one compact
+tqdm bar, never a Keras log line an epoch. Results are cached on disk, keyed
+by every setting that produced them (see :mod:`prunebook.config`).
+"""
+import hashlib
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+import prunebook
+from prunebook import config
+from prunebook._keras import keras
+from prunebook.history import History
+from prunebook.report import kernel_sparsity
+from prunebook.schedules import PolynomialSchedule, check_schedule
+from prunebook.validation import check_nonnegative_int, check_positive_float, check_positive_int
+
+
+@dataclass
+class Run:
+    """A trained model (pruning wrappers stripped) and its history."""
+
+    model: object
+    history: History
+
+
+def set_determinism(seed):
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow ops deterministic."""
+    import tensorflow as tf
+
+    keras().utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def _epoch_recorder(history):
+    """A Keras callback that appends each epoch's figures to ``history``."""
+    k = keras()
+
+    class EpochRecorder(k.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            seconds = time.perf_counter() - self._start
+            history.append(loss=logs["loss"], val_loss=logs["val_loss"],
+                           sparsity=kernel_sparsity(self.model), seconds=seconds)
+
+    return EpochRecorder()
+
+
+def _progress(epochs):
+    """One text progress bar over the epochs (no bar per batch)."""
+    from tqdm.keras import TqdmCallback
+    from tqdm.std import tqdm
+
+    return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, file=sys.stderr,
+                        ncols=100, mininterval=5.0, ascii=True)
+
+
+def _check_settings(data, epochs, batch_size, learning_rate, seed):
+    if not (isinstance(data, (tuple, list)) and len(data) == 4):
+        raise ValueError("data must be the 4-tuple (x_train, x_val, y_train, y_val)")
+    check_positive_int(epochs, "epochs")
+    check_positive_int(batch_size, "batch_size")
+    check_positive_float(learning_rate, "learning_rate")
+    check_nonnegative_int(seed, "seed")
+
+
+def _cache_key(kind, model, data, settings):
+    """A digest of everything that determines a run's result."""
+    import tensorflow as tf
+
+    digest = hashlib.sha256()
+    for array in (*data, *model.get_weights()):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    payload = {"kind": kind, "model": model.get_config(), "arrays": digest.hexdigest(),
+               "settings": settings, "tensorflow": tf.__version__,
+               "prunebook": prunebook.__version__}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _cached(kind, model, data, settings, train, cache):
+    folder = config.cache_dir() if cache else None
+    if folder is None:
+        return train()
+    entry = folder / _cache_key(kind, model, data, settings)
+    if (entry / "history.json").exists():
+        loaded = keras().models.load_model(entry / "model.keras", compile=False)
+        return Run(loaded, History.from_json((entry / "history.json").read_text()))
+    run = train()
+    entry.mkdir(parents=True, exist_ok=True)
+    run.model.save(entry / "model.keras")
+    (entry / "history.json").write_text(run.history.to_json())
+    return run
+
+
+def _fit(model, data, *, epochs, batch_size, learning_rate, callbacks, progress):
+    k = keras()
+    x_train, x_val, y_train, y_val = data
+    model.compile(loss="mse", optimizer=k.optimizers.Adam(learning_rate=learning_rate))
+    history = History()
+    callbacks = [*callbacks, _epoch_recorder(history)]
+    if progress:
+        callbacks.append(_progress(epochs))
+    model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
+              batch_size=batch_size, callbacks=callbacks, verbose=0)
+    return history
+
+
+def fit_baseline(model, data, *, epochs=200, batch_size=1024, learning_rate=1e-3, seed=0,
+                 progress=True, cache=True):
+    """Train ``model`` as the article does: MSE loss, Adam, validation each epoch.
+
+    Parameters
+    ----------
+    model : tf_keras.Model
+        An uncompiled model, e.g. :func:`prunebook.models.article_mlp`.
+    data : tuple
+        ``(x_train, x_val, y_train, y_val)``, e.g. :func:`prunebook.data.article_data`.
+    epochs, batch_size : int
+        Positive integers (article: 200 and 1024).
+    learning_rate : float
+        Adam's learning rate, > 0 (article: 0.001).
+    seed : int
+        Seed of the shuffling (and every other random op) during training.
+    progress : bool
+        Show one tqdm bar over the epochs.
+    cache : bool
+        Reuse a cached result of the same settings, or store this one.
+
+    Returns
+    -------
+    Run
+        The trained model and its :class:`~prunebook.history.History`.
+    """
+    _check_settings(data, epochs, batch_size, learning_rate, seed)
+    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                "seed": seed}
+
+    def train():
+        set_determinism(seed)
+        history = _fit(model, data, epochs=epochs, batch_size=batch_size,
+                       learning_rate=learning_rate, callbacks=[], progress=progress)
+        return Run(model, history)
+
+    return _cached("baseline", model, data, settings, train, cache)
+
+
+def fit_pruned(model, data, schedule, *, epochs=200, batch_size=1024, learning_rate=1e-3,
+               seed=0, callbacks=(), progress=True, cache=True):
+    """Train ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
+
+    The same training as :func:`fit_baseline`, plus tfmot's ``UpdatePruningStep``
+    callback. Before training, :func:`prunebook.schedules.check_schedule` warns
+    if the run ends before the schedule does. ``callbacks`` are extra Keras
+    callbacks (e.g. tfmot's ``PruningSummaries``); passing any turns the cache off.
+
+    Returns
+    -------
+    Run
+        The trained model with its pruning wrappers stripped
+        (``tfmot.sparsity.keras.strip_pruning``), and its history.
+    """
+    if not isinstance(schedule, PolynomialSchedule):
+        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule")
+    _check_settings(data, epochs, batch_size, learning_rate, seed)
+    check_schedule(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
+    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                "seed": seed, "schedule": asdict(schedule)}
+
+    def train():
+        import tensorflow_model_optimization as tfmot
+
+        set_determinism(seed)
+        wrapped = tfmot.sparsity.keras.prune_low_magnitude(
+            model, pruning_schedule=schedule.to_tfmot())
+        history = _fit(wrapped, data, epochs=epochs, batch_size=batch_size,
+                       learning_rate=learning_rate, progress=progress,
+                       callbacks=[tfmot.sparsity.keras.UpdatePruningStep(), *callbacks])
+        return Run(tfmot.sparsity.keras.strip_pruning(wrapped), history)
+
+    return _cached("pruned", model, data, settings, train, cache and not callbacks)

@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+from prunebook.models import ARTICLE_PARAMS, article_mlp
+
+
+def test_parameter_count_is_the_articles():
+    model = article_mlp()
+    assert model.count_params() == ARTICLE_PARAMS == 2_075_649
+    assert [layer.name for layer in model.layers] == ["hidden_1", "relu_1", "hidden_2", "relu_2", "output"]
+
+
+def test_first_layer_uses_he_normal():
+    model = article_mlp(input_dim=400, units=300)
+    kernel = model.layers[0].kernel.numpy()
+    assert model.layers[0].get_config()["kernel_initializer"]["class_name"] == "HeNormal"
+    # He normal (truncated): standard deviation close to sqrt(2 / fan_in) times 0.88
+    assert 0.8 * np.sqrt(2 / 400) < kernel.std() < 1.0 * np.sqrt(2 / 400)
+
+
+def test_seed_fixes_the_initial_weights():
+    a, b, c = article_mlp(input_dim=8, units=4, seed=1), article_mlp(input_dim=8, units=4, seed=1), \
+        article_mlp(input_dim=8, units=4, seed=2)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+
+
+@pytest.mark.parametrize("kwargs, name", [({"units": 0}, "units"), ({"input_dim": -1}, "input_dim"),
+                                          ({"seed": -5}, "seed")])
+def test_bad_settings(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        article_mlp(**kwargs)

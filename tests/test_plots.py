@@ -1,0 +1,36 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from prunebook.history import History  # noqa: E402
+from prunebook.plots import plot_curves, plot_schedule  # noqa: E402
+from prunebook.schedules import PolynomialSchedule  # noqa: E402
+
+
+def history(scale):
+    return History(loss=[scale * 1.0, scale * 0.1], val_loss=[scale * 2.0, scale * 0.5],
+                   sparsity=[0, 0], seconds=[1, 1])
+
+
+def test_curves_draw_loss_and_val_loss_of_each_run_on_a_log_axis():
+    ax = plot_curves({"baseline": history(1), "pruned": history(2)})
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch"
+    assert len(ax.get_lines()) == 4
+    np.testing.assert_array_equal(ax.get_lines()[3].get_ydata(), [4.0, 1.0])
+    assert "pruned: val_loss" in ax.get_legend().get_texts()[3].get_text()
+
+
+def test_curves_need_a_run():
+    with pytest.raises(ValueError, match="histories"):
+        plot_curves({})
+
+
+def test_schedule_plot_shows_formula_and_staircase():
+    s = PolynomialSchedule(0.0, 0.75, 1000, 5000)
+    ax = plot_schedule(s, last_step=1600)
+    formula, stair = ax.get_lines()[:2]
+    assert formula.get_ydata()[1599] == pytest.approx(s.target(1600))
+    assert stair.get_ydata()[1550] == pytest.approx(s.target(1500))
