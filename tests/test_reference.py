@@ -1,7 +1,10 @@
+import json
+
 import pytest
 
 from prunebook.history import History
-from prunebook.reference import assert_close_to_reference, load_reference, log_deviation, write_reference
+from prunebook.reference import (
+    assert_close_to_reference, load_reference, log_deviation, seed_spread, write_reference)
 
 
 def h(values):
@@ -11,25 +14,37 @@ def h(values):
 def test_deviation_over_the_common_epochs():
     assert log_deviation(h([1.0, 0.1]), h([1.0, 0.1, 0.01])) == 0
     assert log_deviation(h([1.0, 0.2]), h([1.0, 0.1, 0.01])) == pytest.approx(0.30103, abs=1e-5)
+    assert log_deviation(h([10.0, 0.2]), h([1.0, 0.2]), from_epoch=2) == 0
+    with pytest.raises(ValueError, match="from_epoch"):
+        log_deviation(h([1.0]), h([1.0]), from_epoch=2)
+
+
+def test_seed_spread_is_the_largest_pairwise_deviation():
+    assert seed_spread([h([1.0]), h([2.0]), h([1.5])]) == pytest.approx(0.30103, abs=1e-5)
+    with pytest.raises(ValueError, match="two runs"):
+        seed_spread([h([1.0])])
 
 
 def test_assertion_fails_beyond_the_tolerance():
-    assert assert_close_to_reference(h([1.0, 0.105]), h([1.0, 0.1]), tolerance=0.03)
-    with pytest.raises(AssertionError, match="val_loss|loss"):
+    assert assert_close_to_reference(h([1.0, 0.105]), h([1.0, 0.1]), tolerance=0.03) == pytest.approx(0.0212, abs=1e-4)
+    with pytest.raises(AssertionError, match="val_loss departs"):
         assert_close_to_reference(h([1.0, 0.2]), h([1.0, 0.1]), tolerance=0.03)
     with pytest.raises(ValueError, match="tolerance"):
         assert_close_to_reference(h([1.0]), h([1.0]), tolerance=0)
 
 
-def test_write_then_load(tmp_path, monkeypatch):
+def test_write_stores_curves_but_not_seconds(tmp_path):
     path = tmp_path / "x.json"
     write_reference(path, {"baseline": h([1.0, 0.5])})
-    assert path.read_text().startswith("{")
+    stored = json.loads(path.read_text())["baseline"]
+    assert stored["val_loss"] == [1.0, 0.5] and stored["seconds"] == [0.0, 0.0]
 
 
-def test_shipped_article_reference_has_both_runs():
+def test_shipped_article_reference_holds_three_seeds_of_both_runs():
     ref = load_reference("article")
-    assert set(ref) == {"baseline", "pruned"} and ref["baseline"].epochs == 200
+    assert {"baseline", "pruned", "baseline_seed1", "pruned_seed2"} <= set(ref)
+    assert all(run.epochs == 200 for run in ref.values())
+    assert ref["pruned"].sparsity[-1] == pytest.approx(0.2894, abs=1e-3)
 
 
 def test_unknown_reference():

@@ -5,8 +5,12 @@ loaded, so that ``tf.keras`` is Keras 2 (the ``tf_keras`` package), which the
 TensorFlow Model Optimization Toolkit needs. Import ``prunebook`` before
 ``tensorflow``.
 """
+import os
+
 from prunebook import _keras
 
+# Keep TensorFlow's C++ start-up notices (CPU features, oneDNN) out of notebook outputs.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _keras.prefer_legacy_keras()
 
 __version__ = "0.1.0"

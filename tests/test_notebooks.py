@@ -1,0 +1,66 @@
+"""Structure of the chapter notebooks (nbval executes them; this checks the conventions)."""
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPO_URL = CONFIG["repository"]["url"]
+
+
+def code_cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_there_are_chapters_and_each_is_in_the_toc():
+    toc = (ROOT / "_toc.yml").read_text()
+    assert NOTEBOOKS
+    for nb in NOTEBOOKS:
+        assert f"chapters/{nb.stem}" in toc, f"{nb.name} is not in _toc.yml"
+
+
+def test_one_repository_url():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["urls"]["Repository"] == REPO_URL
+    assert REPO_URL.startswith("https://github.com/")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_cell_installs_prunebook_on_colab_only(path):
+    first = code_cells(path)[0]
+    assert "colab-setup" in first.metadata.get("tags", [])
+    assert 'if "google.colab" in sys.modules:' in first.source
+    assert f'"prunebook @ git+{REPO_URL}"' in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prunebook_is_imported_before_tensorflow(path):
+    source = "\n".join(c.source for c in code_cells(path))
+    tf_import = re.search(r"^\s*(import tensorflow|from tensorflow|import tf_keras)", source, re.M)
+    pb_import = re.search(r"^\s*(import prunebook|from prunebook)", source, re.M)
+    assert pb_import is not None
+    assert tf_import is None or pb_import.start() < tf_import.start()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_outputs_without_errors_or_epoch_logs(path):
+    cells = code_cells(path)
+    assert all(c.execution_count is not None for c in cells), "run every cell before committing"
+    for cell in cells:
+        for out in cell.outputs:
+            assert out.output_type != "error", f"stored error in {path.name}: {out.get('ename')}"
+            text = out.get("text", "")
+            assert len(re.findall(r"Epoch \d+/\d+", text)) <= 20, "per-epoch Keras logs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_solutions_are_hidden_in_the_book(path):
+    for cell in code_cells(path):
+        tags = cell.metadata.get("tags", [])
+        if "solution" in tags:
+            assert "hide-cell" in tags or "remove-cell" in tags
