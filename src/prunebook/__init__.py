@@ -9,8 +9,10 @@ import os
 
 from prunebook import _keras
 
-# Keep TensorFlow's C++ start-up notices (CPU features, oneDNN) out of notebook outputs.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keep TensorFlow's C++ log lines (CPU features, CUDA plug-in registration, graph
+# attribute notices) out of notebook outputs; Python errors are raised as usual.
+# Set TF_CPP_MIN_LOG_LEVEL yourself before importing prunebook to see them.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _keras.prefer_legacy_keras()
 
 __version__ = "0.1.0"

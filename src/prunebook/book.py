@@ -16,6 +16,5 @@ def glue(name, value, display=True):
             from IPython.display import display as show
 
             show(value)
-        return value
+        return
     myst_glue(name, value, display=display)
-    return value

@@ -56,8 +56,14 @@ def _epoch_recorder(history):
 
 def _progress(epochs):
     """One text progress bar over the epochs (no bar per batch)."""
-    from tqdm.keras import TqdmCallback
+    import warnings
+
+    from tqdm import TqdmWarning
     from tqdm.std import tqdm
+
+    with warnings.catch_warnings():  # tqdm.keras imports tqdm.auto, which asks for ipywidgets
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.keras import TqdmCallback
 
     return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, file=sys.stderr,
                         ncols=100, mininterval=5.0, ascii=True)
