@@ -51,6 +51,8 @@ def test_prunebook_is_imported_before_tensorflow(path):
 def test_stored_outputs_without_errors_or_epoch_logs(path):
     cells = code_cells(path)
     assert all(c.execution_count is not None for c in cells), "run every cell before committing"
+    # execute_notebooks: auto re-runs a notebook that misses any output: every code cell must have one
+    assert all(c.outputs for c in cells if c.source.strip()), "a code cell without output"
     for cell in cells:
         for out in cell.outputs:
             assert out.output_type != "error", f"stored error in {path.name}: {out.get('ename')}"

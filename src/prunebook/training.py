@@ -66,7 +66,7 @@ def _progress(epochs):
         from tqdm.keras import TqdmCallback
 
     return TqdmCallback(epochs=epochs, verbose=0, tqdm_class=tqdm, file=sys.stderr,
-                        ncols=100, mininterval=5.0, ascii=True)
+                        ncols=80, mininterval=10.0, ascii=True)
 
 
 def _check_settings(data, epochs, batch_size, learning_rate, seed):
