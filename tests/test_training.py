@@ -5,7 +5,7 @@ from prunebook.data import article_data
 from prunebook.models import article_mlp
 from prunebook.report import kernel_sparsity
 from prunebook.schedules import PolynomialSchedule, ScheduleWarning
-from prunebook.training import fit_baseline, fit_pruned
+from prunebook.training import fit_baseline, fit_masked, fit_pruned
 
 # A small stand-in for the article's run: 400 training rows, batch 50 -> 8 steps an epoch.
 SMALL = {"epochs": 6, "batch_size": 50, "progress": False}
@@ -79,3 +79,16 @@ def test_bad_data_and_schedule(data):
         fit_baseline(small_model(), data[:2], cache=False, **SMALL)
     with pytest.raises(ValueError, match="schedule"):
         fit_pruned(small_model(), data, {"final_sparsity": 0.5}, cache=False, **SMALL)
+
+
+def test_fit_masked_keeps_pruned_weights_at_zero(data):
+    from prunebook.magnitude import kernels_of, layerwise_masks
+
+    model = small_model()
+    masks = layerwise_masks(kernels_of(model), 0.8)
+    run = fit_masked(model, masks, data, epochs=2, batch_size=50, progress=False)
+    assert run.history.sparsity == pytest.approx([0.8, 0.8], abs=0.01)
+    for kernel, mask in zip(kernels_of(run.model), masks):
+        assert np.all(kernel[mask == 0] == 0)
+    with pytest.raises(ValueError, match="one mask per kernel"):
+        fit_masked(small_model(), masks[:1], data, epochs=1, progress=False)

@@ -192,3 +192,39 @@ def fit_pruned(model, data, schedule, *, epochs=200, batch_size=1024, learning_r
         return Run(tfmot.sparsity.keras.strip_pruning(wrapped), history)
 
     return _cached("pruned", model, data, settings, train, cache and not callbacks)
+
+
+def _mask_keeper(masks):
+    """A Keras callback that multiplies the kernels by fixed masks after every batch."""
+    k = keras()
+
+    class MaskKeeper(k.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self._pairs = [(layer.kernel, mask) for layer, mask in zip(
+                [l for l in self.model.layers if getattr(l, "kernel", None) is not None], masks)]
+            self._apply()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self._apply()
+
+        def _apply(self):
+            for kernel, mask in self._pairs:
+                kernel.assign(kernel * mask)
+
+    return MaskKeeper()
+
+
+def fit_masked(model, masks, data, *, epochs=10, batch_size=1024, learning_rate=1e-3, seed=0, progress=True):
+    """Fine-tune ``model`` (in place) while keeping the weights outside ``masks`` at zero.
+
+    After every batch the kernels are multiplied by their masks, so a pruned
+    weight stays pruned whatever the optimizer does. Returns a :class:`Run`.
+    """
+    _check_settings(data, epochs, batch_size, learning_rate, seed)
+    n_kernels = sum(1 for layer in model.layers if getattr(layer, "kernel", None) is not None)
+    if len(masks) != n_kernels:
+        raise ValueError(f"masks must hold one mask per kernel ({n_kernels}), got {len(masks)}")
+    set_determinism(seed)
+    history = _fit(model, data, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                   callbacks=[_mask_keeper(masks)], progress=progress)
+    return Run(model, history)
