@@ -6,7 +6,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from prunebook.history import History  # noqa: E402
-from prunebook.plots import plot_curves, plot_schedule  # noqa: E402
+from prunebook.plots import plot_curves, plot_schedule, plot_weight_histograms  # noqa: E402
 from prunebook.schedules import PolynomialSchedule  # noqa: E402
 
 
@@ -34,3 +34,15 @@ def test_schedule_plot_shows_formula_and_staircase():
     formula, stair = ax.get_lines()[:2]
     assert formula.get_ydata()[1599] == pytest.approx(s.target(1600))
     assert stair.get_ydata()[1550] == pytest.approx(s.target(1500))
+
+
+def test_weight_histograms_one_panel_per_kernel():
+    import tf_keras as keras
+
+    model = keras.Sequential([keras.layers.Dense(4, input_dim=3, name="a"), keras.layers.ReLU(),
+                              keras.layers.Dense(1, name="b")])
+    axes = plot_weight_histograms(model, bins=5)
+    assert [ax.get_title() for ax in axes] == ["a: 12 weights", "b: 4 weights"]
+    assert sum(p.get_height() for p in axes[0].patches) == 12
+    with pytest.raises(ValueError, match="one axis per kernel"):
+        plot_weight_histograms(model, axes=[axes[0]])

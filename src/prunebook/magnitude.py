@@ -101,7 +101,10 @@ def apply_masks(model, masks):
 
 def mse(model, x, y, *, batch_size=1024):
     """Mean squared error of ``model`` on (x, y), as Keras' "mse" loss computes it."""
-    predictions = model.predict(x, batch_size=batch_size, verbose=0).reshape(-1)
+    x = np.asarray(x, dtype=np.float32)
+    # call the model directly on batches: Model.predict would retrace a tf.function for every new copy
+    predictions = np.concatenate([model(x[i:i + batch_size], training=False).numpy().reshape(-1)
+                                  for i in range(0, len(x), batch_size)])
     return float(np.mean((predictions - np.asarray(y).reshape(-1)) ** 2))
 
 

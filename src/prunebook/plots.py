@@ -50,3 +50,23 @@ def plot_schedule(schedule, *, last_step, ax=None):
     ax.grid(True, alpha=0.3)
     ax.legend()
     return ax
+
+
+def plot_weight_histograms(model, *, bins=200, axes=None):
+    """One histogram per kernel of ``model`` (log-scaled counts), zeros included."""
+    layers = [layer for layer in model.layers if getattr(layer, "kernel", None) is not None]
+    if not layers:
+        raise ValueError("model has no layer with a kernel")
+    if axes is None:
+        _, axes = plt.subplots(1, len(layers), figsize=(4.2 * len(layers), 3.4))
+    axes = np.atleast_1d(axes)
+    if len(axes) != len(layers):
+        raise ValueError(f"axes must hold one axis per kernel ({len(layers)}), got {len(axes)}")
+    for ax, layer in zip(axes, layers):
+        values = layer.kernel.numpy().ravel()
+        ax.hist(values, bins=bins, color="tab:blue")
+        ax.set_yscale("log")
+        ax.set_title(f"{layer.name}: {values.size:,} weights")
+        ax.set_xlabel("weight value")
+        ax.set_ylabel("count (log scale)")
+    return axes
