@@ -38,3 +38,57 @@ def test_tree_checks_reject_wrong_answers_without_the_solution():
         check_tree_largest_alpha(0.123456)
     with pytest.raises(NotYet, match=">= 0"):
         check_tree_largest_alpha(-1)
+
+
+def test_schedule_design_check():
+    from prunebook.exercises import check_schedule_design
+    from prunebook.schedules import PolynomialSchedule
+
+    assert check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=100, end_step=1100))
+    with pytest.raises(NotYet, match="only reaches"):
+        check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=1000, end_step=5000))
+    with pytest.raises(NotYet, match="leave at least 50"):
+        check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=100, end_step=1500))
+    with pytest.raises(NotYet, match="final_sparsity must be 0.9"):
+        check_schedule_design(PolynomialSchedule(0.0, 0.8, begin_step=100, end_step=1100))
+    with pytest.raises(NotYet, match="PolynomialSchedule"):
+        check_schedule_design({"final_sparsity": 0.9})
+
+
+def test_article_sparsity_at_batch_check():
+    from prunebook import article
+    from prunebook.exercises import check_article_sparsity_at_batch
+
+    assert check_article_sparsity_at_batch(float(article.SCHEDULE.target(3200)))
+    with pytest.raises(NotYet, match="count the steps"):
+        check_article_sparsity_at_batch(0.75)
+
+
+def test_dense_width_check():
+    from prunebook.exercises import check_dense_width
+
+    with pytest.raises(NotYet, match="fewer"):
+        check_dense_width(1024)
+    with pytest.raises(NotYet, match="more"):
+        check_dense_width(1)
+    # the right width: the one whose count is closest to the pruned model's non-zero weights
+    widths = [h for h in range(1, 300) if _passes(check_dense_width, h)]
+    assert len(widths) == 1
+
+
+def _passes(check, answer):
+    try:
+        return check(answer)
+    except NotYet:
+        return False
+
+
+def test_best_sweep_check():
+    from prunebook.exercises import check_best_sweep_sparsity
+
+    results = {0.5: 0.3, 0.75: 0.2, 0.9: 0.4}
+    assert check_best_sweep_sparsity(0.75, results)
+    with pytest.raises(NotYet, match="lower val_loss"):
+        check_best_sweep_sparsity(0.5, results)
+    with pytest.raises(NotYet, match="one of the sparsities"):
+        check_best_sweep_sparsity(0.6, results)

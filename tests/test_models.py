@@ -31,3 +31,15 @@ def test_seed_fixes_the_initial_weights():
 def test_bad_settings(kwargs, name):
     with pytest.raises(ValueError, match=name):
         article_mlp(**kwargs)
+
+
+def test_parameter_count_formula_and_matching_width():
+    from prunebook.models import mlp_params, width_for_params
+
+    assert mlp_params(1024) == ARTICLE_PARAMS
+    assert article_mlp(units=37).count_params() == mlp_params(37)
+    for n in (ARTICLE_PARAMS, 500_000, 210_000, 2_000):
+        w = width_for_params(n)
+        assert all(abs(mlp_params(w) - n) <= abs(mlp_params(u) - n) for u in range(1, 1100))
+    with pytest.raises(ValueError, match="n_params"):
+        width_for_params(0)

@@ -110,3 +110,57 @@ def test_bad_run_settings(kwargs, name):
     settings = {"n_samples": 8000, "batch_size": 1024, "epochs": 200, **kwargs}
     with pytest.raises(ValueError, match=name):
         check_schedule(ARTICLE, **settings)
+
+
+def test_constant_schedule_equals_tfmots_constant_sparsity():
+    import tensorflow as tf
+
+    from prunebook.schedules import ConstantSchedule
+
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        begin = int(rng.integers(0, 300))
+        end = None if rng.random() < 0.3 else begin + int(rng.integers(1, 500))
+        s = ConstantSchedule(float(rng.uniform(0, 0.99)), begin_step=begin, end_step=end,
+                             frequency=int(rng.integers(1, 120)))
+        steps = np.arange(0, begin + 700)
+        should, sparsity = s.to_tfmot()(tf.constant(steps, dtype=tf.int64))
+        np.testing.assert_allclose(s.target(steps), sparsity.numpy(), atol=1e-6)
+        np.testing.assert_array_equal(s.is_update_step(steps), should.numpy(), err_msg=str(s))
+
+
+def test_constant_schedule_staircase_and_bad_settings():
+    from prunebook.schedules import ConstantSchedule
+
+    s = ConstantSchedule(0.6, begin_step=10, frequency=5)
+    assert s.mask_sparsity(9) == 0 and s.mask_sparsity(10) == pytest.approx(0.6) and s.mask_sparsity(10**6) == 0.6
+    with pytest.raises(ValueError, match="target_sparsity"):
+        ConstantSchedule(1.0, begin_step=0)
+    with pytest.raises(ValueError, match="end_step"):
+        ConstantSchedule(0.5, begin_step=10, end_step=10)
+    with pytest.raises(ValueError, match="frequency"):
+        ConstantSchedule(0.5, begin_step=0, frequency=-1)
+    with pytest.warns(ScheduleWarning, match="before begin_step=10"):
+        check_schedule(s, n_samples=10, batch_size=10, epochs=5)
+
+
+def test_validation_split_counts_like_keras():
+    # Keras keeps floor(n * (1 - split)) rows for training
+    assert steps_per_epoch(10000, 1024, validation_split=0.2) == 8
+    assert steps_per_epoch(1000, 100, validation_split=0.25) == 8
+    assert total_steps(1001, 100, 3, validation_split=0.5) == 15  # floor(500.5) = 500 -> 5 steps an epoch
+    with pytest.raises(ValueError, match="validation_split"):
+        steps_per_epoch(100, 10, validation_split=1.0)
+    with pytest.raises(ValueError, match="no training rows"):
+        steps_per_epoch(1, 10, validation_split=0.5)
+
+
+@pytest.mark.parametrize("n, batch, split", [(1001, 100, 0.5), (257, 32, 0.2), (100, 7, 0.33)])
+def test_validation_split_steps_match_a_real_keras_fit(n, batch, split):
+    import tf_keras as keras
+
+    model = keras.Sequential([keras.layers.Dense(1, input_dim=2)])
+    model.compile(loss="mse", optimizer="sgd")
+    x = np.zeros((n, 2), "float32")
+    model.fit(x, x[:, 0], batch_size=batch, epochs=2, validation_split=split, verbose=0)
+    assert int(model.optimizer.iterations.numpy()) == total_steps(n, batch, 2, validation_split=split)

@@ -92,3 +92,26 @@ def test_fit_masked_keeps_pruned_weights_at_zero(data):
         assert np.all(kernel[mask == 0] == 0)
     with pytest.raises(ValueError, match="one mask per kernel"):
         fit_masked(small_model(), masks[:1], data, epochs=1, progress=False)
+
+
+def test_pruning_summaries_are_logged_and_read_back(data, tmp_path, monkeypatch):
+    from prunebook.summaries import read_pruning_summaries
+
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    schedule = PolynomialSchedule(0.0, 0.6, begin_step=8, end_step=40, frequency=8)
+    run = fit_pruned(small_model(), data, schedule, summaries=True, **SMALL)
+    logs = read_pruning_summaries(run.log_dir)
+    assert set(logs.layer) == {"hidden_1", "hidden_2", "output"}
+    # logged at the start of each epoch, at the steps done so far: 0, 8, ..., 40
+    assert sorted(set(logs.step)) == [0, 8, 16, 24, 32, 40]
+    hidden = logs[logs.layer == "hidden_2"]
+    np.testing.assert_allclose(hidden.sparsity, schedule.mask_sparsity(hidden.step), atol=0.01)
+    again = fit_pruned(small_model(), data, schedule, summaries=True, **SMALL)  # from the cache, logs included
+    assert again.log_dir == run.log_dir and len(read_pruning_summaries(again.log_dir)) == len(logs)
+
+
+def test_reading_summaries_needs_logs(tmp_path):
+    from prunebook.summaries import read_pruning_summaries
+
+    with pytest.raises(ValueError, match="PruningSummaries logs"):
+        read_pruning_summaries(tmp_path)

@@ -96,3 +96,70 @@ def check_first_sparsity_over(answer, curve, *, factor=1.1):
     if curve[answer] <= factor * curve[0.0]:
         raise NotYet("Not yet: at this sparsity the val_loss is still within the allowed factor.")
     raise NotYet("Not yet: the val_loss is already above the allowed factor at a smaller sparsity.")
+
+
+def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_epochs=50):
+    """Schedule, exercise 1: a polynomial schedule that reaches ``final_sparsity`` within the
+    article's run (8,000 rows, batch 1,024, ``epochs``) and then leaves at least
+    ``recovery_epochs`` epochs without a mask update."""
+    from prunebook.schedules import PolynomialSchedule, reached_sparsity, steps_per_epoch
+
+    if not isinstance(schedule, PolynomialSchedule):
+        raise NotYet("Build the answer with prunebook.schedules.PolynomialSchedule(...).")
+    if schedule.final_sparsity != final_sparsity:
+        raise NotYet(f"The schedule's final_sparsity must be {final_sparsity}.")
+    reached = reached_sparsity(schedule, n_samples=8000, batch_size=1024, epochs=epochs)
+    if reached < final_sparsity:
+        raise NotYet(f"This schedule only reaches {reached:.4f} by the end of the run: "
+                     "compare end_step with the number of steps the run has, and mind the frequency.")
+    per_epoch = steps_per_epoch(8000, 1024)
+    last_update = int(schedule.last_update_step(per_epoch * epochs))
+    if per_epoch * epochs - last_update < recovery_epochs * per_epoch:
+        raise NotYet(f"The last mask update comes {(per_epoch * epochs - last_update) / per_epoch:.1f} epochs "
+                     f"before the end; leave at least {recovery_epochs}.")
+    return _ok("Correct: the schedule finishes inside the run and leaves time to recover.")
+
+
+def check_article_sparsity_at_batch(answer, *, batch_size=512):
+    """Schedule, exercise 2: the sparsity the article's schedule reaches in 200 epochs at ``batch_size``."""
+    from prunebook import article
+    from prunebook.schedules import reached_sparsity
+
+    if not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
+        raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
+    expected = reached_sparsity(article.SCHEDULE, n_samples=8000, batch_size=batch_size, epochs=article.EPOCHS)
+    if abs(answer - expected) < 5e-4:
+        return _ok("Correct.")
+    raise NotYet("Not yet: count the steps a run of 200 epochs has at this batch size, "
+                 "and remember the mask only changes every 100 steps.")
+
+
+def check_dense_width(width, *, sparsity=0.95):
+    """Reaching, exercise 1: the hidden width of a dense article-style MLP whose parameter count
+    is closest to the non-zero weights (biases included) of the article's MLP pruned layer-wise
+    to ``sparsity``."""
+    from prunebook.magnitude import _kept
+    from prunebook.models import mlp_params as params
+    from prunebook.models import width_for_params
+
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+        raise NotYet(f"width must be a positive whole number, got {width!r}")
+    kernels = (1000 * 1024, 1024 * 1024, 1024)
+    target = sum(_kept(n, sparsity) for n in kernels) + 1024 + 1024 + 1
+    best = width_for_params(target)
+    if width == best:
+        return _ok(f"Correct: {params(width):,} parameters against {target:,} non-zero ones.")
+    direction = "fewer" if params(width) > params(best) else "more"
+    raise NotYet(f"Not yet: a width of {width} gives {params(width):,} parameters; "
+                 f"the pruned model keeps {direction} non-zero weights than that.")
+
+
+def check_best_sweep_sparsity(answer, results):
+    """Reaching, exercise 2: the sparsity in ``results`` ({sparsity: final val_loss}) with the lowest loss."""
+    if not results:
+        raise ValueError("results must map at least one sparsity to a val_loss")
+    if answer not in results:
+        raise NotYet("answer must be one of the sparsities of the sweep.")
+    if results[answer] == min(results.values()):
+        return _ok("Correct.")
+    raise NotYet("Not yet: another sparsity of the sweep ends with a lower val_loss.")

@@ -36,3 +36,20 @@ def article_mlp(*, input_dim=1000, units=1024, seed=0):
         k.layers.ReLU(name="relu_2"),
         k.layers.Dense(1, name="output"),
     ], name="article_mlp")
+
+
+def mlp_params(units, *, input_dim=1000):
+    """Parameters of :func:`article_mlp` with hidden layers of ``units``."""
+    check_positive_int(units, "units")
+    check_positive_int(input_dim, "input_dim")
+    return (input_dim + 1) * units + (units + 1) * units + units + 1
+
+
+def width_for_params(n_params, *, input_dim=1000):
+    """The hidden width whose article-style MLP has the parameter count closest to ``n_params``."""
+    check_positive_int(n_params, "n_params")
+    # (units)^2 + (input_dim + 3) units + 1 = n  ->  solve, then look at the two nearest integers
+    b = input_dim + 3
+    root = (-b + (b * b - 4 * (1 - n_params)) ** 0.5) / 2
+    candidates = {max(1, int(root)), max(1, int(root) + 1)}
+    return min(sorted(candidates), key=lambda u: abs(mlp_params(u, input_dim=input_dim) - n_params))

@@ -8,8 +8,10 @@ by every setting that produced them (see :mod:`prunebook.config`).
 import hashlib
 import json
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -18,16 +20,17 @@ from prunebook import config
 from prunebook._keras import keras
 from prunebook.history import History
 from prunebook.report import kernel_sparsity
-from prunebook.schedules import PolynomialSchedule, check_schedule
+from prunebook.schedules import Schedule, check_schedule
 from prunebook.validation import check_nonnegative_int, check_positive_float, check_positive_int
 
 
 @dataclass
 class Run:
-    """A trained model (pruning wrappers stripped) and its history."""
+    """A trained model (pruning wrappers stripped), its history, and where its logs are (if any)."""
 
     model: object
     history: History
+    log_dir: object = None
 
 
 def set_determinism(seed):
@@ -92,15 +95,18 @@ def _cache_key(kind, model, data, settings):
 
 
 def _cached(kind, model, data, settings, train, cache):
+    """``train(folder)`` once per settings; ``folder`` holds the run's files (e.g. logs)."""
     folder = config.cache_dir() if cache else None
     if folder is None:
-        return train()
+        return train(Path(tempfile.mkdtemp(prefix="prunebook-")))
     entry = folder / _cache_key(kind, model, data, settings)
     if (entry / "history.json").exists():
         loaded = keras().models.load_model(entry / "model.keras", compile=False)
-        return Run(loaded, History.from_json((entry / "history.json").read_text()))
-    run = train()
+        logs = entry / "logs"
+        return Run(loaded, History.from_json((entry / "history.json").read_text()),
+                   logs if logs.exists() else None)
     entry.mkdir(parents=True, exist_ok=True)
+    run = train(entry)
     run.model.save(entry / "model.keras")
     (entry / "history.json").write_text(run.history.to_json())
     return run
@@ -149,7 +155,7 @@ def fit_baseline(model, data, *, epochs=200, batch_size=1024, learning_rate=1e-3
     settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
                 "seed": seed}
 
-    def train():
+    def train(folder):
         set_determinism(seed)
         history = _fit(model, data, epochs=epochs, batch_size=batch_size,
                        learning_rate=learning_rate, callbacks=[], progress=progress)
@@ -159,13 +165,15 @@ def fit_baseline(model, data, *, epochs=200, batch_size=1024, learning_rate=1e-3
 
 
 def fit_pruned(model, data, schedule, *, epochs=200, batch_size=1024, learning_rate=1e-3,
-               seed=0, callbacks=(), progress=True, cache=True):
+               seed=0, callbacks=(), summaries=False, progress=True, cache=True):
     """Train ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
 
     The same training as :func:`fit_baseline`, plus tfmot's ``UpdatePruningStep``
     callback. Before training, :func:`prunebook.schedules.check_schedule` warns
     if the run ends before the schedule does. ``callbacks`` are extra Keras
-    callbacks (e.g. tfmot's ``PruningSummaries``); passing any turns the cache off.
+    callbacks; passing any turns the cache off. ``summaries=True`` adds tfmot's
+    ``PruningSummaries`` callback, whose TensorBoard logs are kept (in the cache
+    entry when caching) and named by ``Run.log_dir``.
 
     Returns
     -------
@@ -173,23 +181,28 @@ def fit_pruned(model, data, schedule, *, epochs=200, batch_size=1024, learning_r
         The trained model with its pruning wrappers stripped
         (``tfmot.sparsity.keras.strip_pruning``), and its history.
     """
-    if not isinstance(schedule, PolynomialSchedule):
-        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule")
+    if not isinstance(schedule, Schedule):
+        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
     _check_settings(data, epochs, batch_size, learning_rate, seed)
     check_schedule(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
     settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                "seed": seed, "schedule": asdict(schedule)}
+                "seed": seed, "schedule": {type(schedule).__name__: asdict(schedule)}}
+    if summaries:
+        settings["summaries"] = True
 
-    def train():
+    def train(folder):
         import tensorflow_model_optimization as tfmot
 
         set_determinism(seed)
         wrapped = tfmot.sparsity.keras.prune_low_magnitude(
             model, pruning_schedule=schedule.to_tfmot())
+        extra = [tfmot.sparsity.keras.UpdatePruningStep(), *callbacks]
+        log_dir = folder / "logs" if summaries else None
+        if summaries:
+            extra.append(tfmot.sparsity.keras.PruningSummaries(log_dir=str(log_dir)))
         history = _fit(wrapped, data, epochs=epochs, batch_size=batch_size,
-                       learning_rate=learning_rate, progress=progress,
-                       callbacks=[tfmot.sparsity.keras.UpdatePruningStep(), *callbacks])
-        return Run(tfmot.sparsity.keras.strip_pruning(wrapped), history)
+                       learning_rate=learning_rate, progress=progress, callbacks=extra)
+        return Run(tfmot.sparsity.keras.strip_pruning(wrapped), history, log_dir)
 
     return _cached("pruned", model, data, settings, train, cache and not callbacks)
 
