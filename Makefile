@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=3600 -p no:cacheprovider
+NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=3600 -p no:cacheprovider --durations=8
 
 .PHONY: book test unit nbval book-strict benchmark clean
 
