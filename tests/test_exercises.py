@@ -92,3 +92,20 @@ def test_best_sweep_check():
         check_best_sweep_sparsity(0.5, results)
     with pytest.raises(NotYet, match="one of the sparsities"):
         check_best_sweep_sparsity(0.6, results)
+
+
+def test_deployment_checks():
+    from prunebook.deploy import bitmask_layout, entropy_bound_bytes
+    from prunebook.exercises import check_bound_ratio, check_int8_layout_bytes
+    from prunebook.magnitude import apply_masks, kernels_of, layerwise_masks
+    from prunebook.models import article_mlp
+
+    model = article_mlp()
+    pruned = apply_masks(model, layerwise_masks(kernels_of(model), 0.9))
+    assert check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")))
+    with pytest.raises(NotYet, match="packed mask"):
+        check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")) + 1)
+    kept = sum(int(np.count_nonzero(k)) for k in kernels_of(pruned))
+    assert check_bound_ratio(4 * 2_075_649 / entropy_bound_bytes(2_073_600, kept, n_dense=2049))
+    with pytest.raises(NotYet, match="H\\(kept share\\)"):
+        check_bound_ratio(10.0)

@@ -163,3 +163,35 @@ def check_best_sweep_sparsity(answer, results):
     if results[answer] == min(results.values()):
         return _ok("Correct.")
     raise NotYet("Not yet: another sparsity of the sweep ends with a lower val_loss.")
+
+
+def _article_kept(sparsity):
+    from prunebook.magnitude import _kept
+
+    return [(n, _kept(n, sparsity)) for n in (1000 * 1024, 1024 * 1024, 1024)]
+
+
+def check_bound_ratio(answer, *, sparsity=0.9):
+    """Deployment, exercise 1: dense float32 bytes over the entropy bound at ``sparsity``."""
+    from prunebook.deploy import entropy_bound_bytes
+
+    if not isinstance(answer, (int, float, np.floating)) or not answer > 0:
+        raise NotYet(f"answer must be a positive ratio, got {answer!r}")
+    kept = _article_kept(sparsity)
+    bound = entropy_bound_bytes(sum(n for n, _ in kept), sum(k for _, k in kept), n_dense=2049)
+    expected = 4 * 2_075_649 / bound
+    if abs(answer / expected - 1) < 1e-3:
+        return _ok("Correct.")
+    raise NotYet("Not yet: the bound counts 4 bytes for each kept kernel weight and each bias, "
+                 "plus n * H(kept share) bits for the mask.")
+
+
+def check_int8_layout_bytes(answer, *, sparsity=0.9):
+    """Deployment, exercise 2: the uncompressed size of ``bitmask_layout(..., dtype="int8")``."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)) or answer <= 0:
+        raise NotYet(f"answer must be a positive whole number of bytes, got {answer!r}")
+    expected = sum(-(-n // 8) + k + 4 for n, k in _article_kept(sparsity)) + 4 * 2049
+    if answer == expected:
+        return _ok("Correct.")
+    raise NotYet("Not yet: per kernel, count the packed mask (8 weights a byte), one byte for each kept "
+                 "weight and the scale; then the biases.")

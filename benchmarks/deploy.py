@@ -1,0 +1,61 @@
+"""Deployment benchmark: compressed sizes against the entropy bound, and inference latency.
+
+Usage: .venv/bin/python benchmarks/deploy.py [--repeats 300]
+
+Uses the article's baseline and the corrected-schedule models at 75 % and 90 %
+(from the training cache, trained if missing). Prints:
+- the 75 % model's compression ratios (gzip, lzma, bit mask + values with lzma;
+  float32 and int8) next to the entropy bounds (targets: >= 3.3x float32, >= 10.5x int8);
+- batch-1 latency of the dense NumPy product and the scipy CSR product at 0, 50, 75,
+  90 and 95 % (target: CSR at 90 % at least half of the ideal 10x).
+Not a test: timings on a shared machine are noisy.
+"""
+import argparse
+
+import prunebook  # noqa: F401  (before TensorFlow)
+from prunebook import article
+from prunebook.data import article_data
+from prunebook.deploy import (CSRModel, bitmask_layout, compressed_sizes, dense_kernels_model,
+                              entropy_bound_bytes, latency_table, to_tflite)
+from prunebook.experiments import SETTINGS, nonzero_params, sweep_runs
+from prunebook.models import article_mlp
+from prunebook.training import fit_baseline
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=300)
+    args = parser.parse_args()
+    data = article_data()
+    x_val = data[1]
+    dense = fit_baseline(article_mlp(seed=article.SEED), data, progress=False, **SETTINGS).model
+    pruned = {s: r.model for s, r in sweep_runs(data, sparsities=(0.5, 0.75, 0.9, 0.95), progress=False).items()}
+    n_params = dense.count_params()
+    n_bias = 2049
+    n_kernel = n_params - n_bias
+    dense_bytes = 4 * n_params
+    m75 = pruned[0.75]
+    nnz = nonzero_params(m75) - n_bias
+    weights = b"".join(w.tobytes() for w in m75.get_weights())
+    for label, size in [("gzip", compressed_sizes(weights)["gzip"]), ("lzma", compressed_sizes(weights)["lzma"]),
+                        ("bit mask + float32, lzma", compressed_sizes(bitmask_layout(m75))["lzma"])]:
+        print(f"75 % float32, {label}: {dense_bytes / size:.2f}x")
+    print(f"75 % float32 bound: {dense_bytes / entropy_bound_bytes(n_kernel, nnz, n_dense=n_bias):.2f}x")
+    int8_tflite = to_tflite(m75, "int8", representative=data[0][:200])
+    print(f"75 % TFLite int8, lzma: {dense_bytes / compressed_sizes(int8_tflite)['lzma']:.2f}x")
+    print(f"75 % bit mask + int8, lzma: {dense_bytes / compressed_sizes(bitmask_layout(m75, dtype='int8'))['lzma']:.2f}x")
+    print(f"75 % int8 bound: {dense_bytes / entropy_bound_bytes(n_kernel, nnz, bytes_per_value=1, n_dense=n_bias):.2f}x")
+    paths = {"dense NumPy, 0 %": dense_kernels_model(dense)}
+    for s, m in {0.0: dense, **pruned}.items():
+        paths[f"CSR, {s:.0%}"] = CSRModel(m).predict
+    table = latency_table(paths, x_val, batch_sizes=(1,), repeats=args.repeats)
+    base = table.loc["dense NumPy, 0 %", "batch 1"]
+    for name, seconds in table["batch 1"].items():
+        print(f"batch 1, {name}: {seconds * 1e3:.3f} ms, speed-up {base / seconds:.2f}x")
+
+
+if __name__ == "__main__":
+    import warnings
+
+    warnings.simplefilter("ignore")
+    main()
