@@ -33,6 +33,7 @@ book-strict: $(STAMP)
 # Seconds per epoch, baseline vs pruned (not a test: the machine's noise would make it flaky).
 benchmark: $(STAMP)
 	$(PY) benchmarks/epoch_time.py
+	$(PY) benchmarks/deploy.py
 
 clean:
 	rm -rf _build

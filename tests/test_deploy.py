@@ -102,3 +102,16 @@ def test_dense_numpy_forward_and_latency_table():
     table = latency_table({"numpy": forward, "csr": CSRModel(model).predict}, X, batch_sizes=(1, 8), repeats=3)
     assert list(table.index) == ["numpy", "csr"] and list(table.columns) == ["batch 1", "batch 8"]
     assert (table.to_numpy() > 0).all()
+
+
+def test_quiet_silences_fd_output_and_restores_it(capfd):
+    import os
+
+    from prunebook.deploy import quiet
+
+    with quiet():
+        os.write(2, b"hidden\n")
+        print("also hidden")
+    os.write(2, b"shown\n")
+    out, err = capfd.readouterr()
+    assert "hidden" not in out + err and "shown" in err

@@ -3,10 +3,15 @@
 Every file goes to a folder the caller names (a temporary or cache folder,
 never the repository).
 """
+import contextlib
 import gzip
+import logging
 import lzma
 import math
+import os
+import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +19,35 @@ import numpy as np
 from prunebook.validation import check_nonnegative_int, check_positive_int
 
 TFLITE_MODES = ("float", "dynamic", "int8")
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence TensorFlow's chatter (Python logging, warnings, and C++ lines on stdout/stderr).
+
+    The TFLite converter and Keras' HDF5 saving print progress notes from C++,
+    which ``TF_CPP_MIN_LOG_LEVEL`` does not reach; they are routed to /dev/null
+    for the duration. Exceptions still propagate.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    with open(os.devnull, "w") as devnull, warnings.catch_warnings(), \
+            contextlib.redirect_stdout(devnull), contextlib.redirect_stderr(devnull):
+        warnings.simplefilter("ignore")
+        logger.setLevel(logging.ERROR)
+        os.dup2(devnull.fileno(), 1)
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            logger.setLevel(level)
 
 
 def compressed_sizes(data):
@@ -97,12 +131,17 @@ def to_tflite(model, mode, *, representative=None):
 
     if mode not in TFLITE_MODES:
         raise ValueError(f"mode must be one of {TFLITE_MODES}, got {mode!r}")
+    if mode == "int8" and (representative is None or len(representative) == 0):
+        raise ValueError("representative must hold example inputs for mode='int8'")
+    with quiet():
+        return _convert(tf, model, mode, representative)
+
+
+def _convert(tf, model, mode, representative):
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if mode in ("dynamic", "int8"):
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     if mode == "int8":
-        if representative is None or len(representative) == 0:
-            raise ValueError("representative must hold example inputs for mode='int8'")
         samples = np.asarray(representative, dtype=np.float32)
 
         def dataset():
@@ -134,8 +173,11 @@ class TFLiteModel:
         if x.ndim != 2:
             raise ValueError(f"x must be a 2-D batch, got shape {x.shape}")
         if self._batch != len(x):
-            self.interpreter.resize_tensor_input(self._input, list(x.shape))
-            self.interpreter.allocate_tensors()
+            with quiet():  # the interpreter announces its CPU delegate (XNNPACK) from C++
+                self.interpreter.resize_tensor_input(self._input, list(x.shape))
+                self.interpreter.allocate_tensors()
+                self.interpreter.set_tensor(self._input, x)
+                self.interpreter.invoke()
             self._batch = len(x)
         self.interpreter.set_tensor(self._input, x)
         self.interpreter.invoke()
