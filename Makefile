@@ -4,8 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=3600 -p no:cacheprovider --durations=8
+# Debian's Chromium and its ChromeDriver check the rendered book; nothing is downloaded by selenium.
+CHROMIUM := /usr/bin/chromium
+CHROMEDRIVER := /usr/bin/chromedriver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test unit nbval book-strict benchmark clean
+.PHONY: book test unit nbval student student-test book-strict browser-deps browser-test benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,17 +22,38 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build .
 
-# Unit tests, then every notebook under nbval at full scale, then a strict book build.
-test: unit nbval book-strict
+# Unit tests, every notebook under nbval at full scale, the student edition run from top to
+# bottom, a strict book build, and the built pages checked in headless Chromium.
+test: browser-deps unit nbval student-test book-strict browser-test
 
 unit: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider tests
+	$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/editions --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(PY) -m pytest $(NBVAL_FLAGS) chapters
 
+# The student edition (solutions removed, answer cells cleared) in _build/student.
+student: $(STAMP)
+	$(PY) -m prunebook.student chapters _build/student
+
+# Runs after nbval, whose trained models it reuses from the cache.
+student-test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider --durations=6 tests/editions
+
 book-strict: $(STAMP)
 	$(VENV)/bin/jupyter-book build -n -W --keep-going .
+
+browser-deps:
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then \
+	  echo "chromium and chromedriver: $$($(CHROMEDRIVER) --version | cut -d' ' -f1-2)"; \
+	else \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	fi
+
+# Screenshots of every page go to _build/screenshots/.
+browser-test: $(STAMP) browser-deps
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 # Seconds per epoch, baseline vs pruned (not a test: the machine's noise would make it flaky).
 benchmark: $(STAMP)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from prunebook.exercises import (
-    NotYet, check_first_sparsity_over, check_mask_function, check_tree_largest_alpha,
+    NotYet, Verdict, check_first_sparsity_over, check_mask_function, check_tree_largest_alpha,
     check_tree_rep_on_training_set)
 from prunebook.magnitude import magnitude_mask
 
@@ -109,3 +109,68 @@ def test_deployment_checks():
     assert check_bound_ratio(4 * 2_075_649 / entropy_bound_bytes(2_073_600, kept, n_dense=2049))
     with pytest.raises(NotYet, match="H\\(kept share\\)"):
         check_bound_ratio(10.0)
+
+
+def test_reproducing_checks():
+    from prunebook.exercises import check_epochs_to_reach_target, check_largest_batch_for_target, check_zero_share
+    from prunebook.schedules import steps_per_epoch
+
+    # the schedule ends at step 5,000: 625 epochs of 8 steps; 200 epochs of 25 steps
+    assert check_epochs_to_reach_target(5000 // steps_per_epoch(8000, 1024))
+    with pytest.raises(NotYet, match="short of 0.75"):
+        check_epochs_to_reach_target(624)
+    with pytest.raises(NotYet, match="fewer do too"):
+        check_epochs_to_reach_target(700)
+    with pytest.raises(NotYet, match="positive whole number"):
+        check_epochs_to_reach_target(62.5)
+    assert check_largest_batch_for_target(8000 // 24)
+    with pytest.raises(NotYet, match="too few"):
+        check_largest_batch_for_target(334)
+    with pytest.raises(NotYet, match="larger one does too"):
+        check_largest_batch_for_target(256)
+    with pytest.raises(NotYet, match="from 1 to 8000"):
+        check_largest_batch_for_target(0)
+    zeros = 0.75 * (1000 * 1024 + 1024 * 1024 + 1024)
+    assert check_zero_share(zeros / 2_075_649)
+    with pytest.raises(NotYet, match="biases count"):
+        check_zero_share(0.75)
+    with pytest.raises(NotYet, match="count the zeros"):
+        check_zero_share(0.5)
+
+
+def _all_checks():
+    from prunebook import exercises
+
+    return sorted((name, fn) for name, fn in vars(exercises).items()
+                  if name.startswith("check_") and callable(fn))
+
+
+@pytest.mark.parametrize("name, check", _all_checks(), ids=[n for n, _ in _all_checks()])
+def test_every_check_reports_the_placeholder_as_not_answered(name, check, capsys):
+    # the student edition's answer is `...`: the check must fail, say so, and not raise
+    extra = {"check_first_sparsity_over": ({0.0: 1.0, 0.5: 2.0},),
+             "check_best_sweep_sparsity": ({0.5: 1.0},)}.get(name, ())
+    verdict = check(..., *extra)
+    assert isinstance(verdict, Verdict) and not verdict
+    assert capsys.readouterr().out.startswith("Not answered yet: replace the ...")
+    assert verdict.message.startswith("Not answered yet")
+
+
+def test_an_empty_mask_function_is_not_answered(capsys):
+    def my_mask(weights, sparsity):
+        ...
+
+    assert not check_mask_function(my_mask)
+    assert "Not answered yet" in capsys.readouterr().out
+
+
+def test_checks_keep_their_names_and_docs():
+    for name, check in _all_checks():
+        assert check.__name__ == name and check.__doc__
+
+
+def test_a_verdict_is_silent_in_a_notebook_and_truthy_when_right(capsys):
+    verdict = check_first_sparsity_over(0.7, {0.0: 1.0, 0.7: 2.0})
+    assert isinstance(verdict, Verdict) and verdict and verdict.message == "Correct."
+    assert capsys.readouterr().out == "Correct.\n"
+    assert verdict._ipython_display_() is None  # IPython shows no True/False under the message

@@ -66,3 +66,34 @@ def test_solutions_are_hidden_in_the_book(path):
         tags = cell.metadata.get("tags", [])
         if "solution" in tags:
             assert "hide-cell" in tags or "remove-cell" in tags
+
+
+LOCAL_PATH = re.compile(r"(/work/|/home/|/root/|/Users/|/tmp/|[A-Z]:\\\\|site-packages|\.venv/)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nothing_depends_on_a_local_path(path):
+    # neither the code nor what it printed names a folder of the machine it ran on
+    for cell in nbformat.read(path, as_version=4).cells:
+        assert not LOCAL_PATH.search(cell.source), cell.source
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert not LOCAL_PATH.search(text), text[:300]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_chapter_says_which_device_it_ran_on(path):
+    cells = code_cells(path)
+    first = next(c for c in cells if "prunebook" in c.source and "describe" in c.source)
+    assert cells.index(first) <= 2, "the device is named in the import cell, at the top"
+    printed = "".join(o.get("text", "") for o in first.outputs if o.output_type == "stream")
+    assert re.search(r"^Running on the (CPU|GPU)", printed, re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_figures_have_a_caption_and_alt_text(path):
+    for cell in code_cells(path):
+        if any("image/png" in o.get("data", {}) for o in cell.outputs):
+            meta = cell.metadata.get("mystnb", {})
+            assert meta.get("figure", {}).get("caption"), cell.source[:80]
+            assert len(meta.get("image", {}).get("alt", "")) > 40, cell.source[:80]

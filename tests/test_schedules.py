@@ -164,3 +164,12 @@ def test_validation_split_steps_match_a_real_keras_fit(n, batch, split):
     x = np.zeros((n, 2), "float32")
     model.fit(x, x[:, 0], batch_size=batch, epochs=2, validation_split=split, verbose=0)
     assert int(model.optimizer.iterations.numpy()) == total_steps(n, batch, 2, validation_split=split)
+
+
+def test_schedule_warnings_print_without_a_local_path():
+    import warnings
+
+    text = warnings.formatwarning("stops early", ScheduleWarning, "/some/where/schedules.py", 12)
+    assert text == "ScheduleWarning: stops early\n"
+    other = warnings.formatwarning("other", UserWarning, "/some/where/x.py", 3)
+    assert "/some/where/x.py:3" in other

@@ -24,6 +24,20 @@ class ScheduleWarning(UserWarning):
     """The training run ends before the schedule reaches its final sparsity."""
 
 
+_formatwarning = warnings.formatwarning
+
+
+def _format_schedule_warning(message, category, filename, lineno, line=None):
+    # A ScheduleWarning is about the reader's settings, not a line of prunebook: print it
+    # without the file and line it was raised from (a path that differs on every machine).
+    if isinstance(category, type) and issubclass(category, ScheduleWarning):
+        return f"{category.__name__}: {message}\n"
+    return _formatwarning(message, category, filename, lineno, line)
+
+
+warnings.formatwarning = _format_schedule_warning
+
+
 class Schedule:
     """What tfmot's schedules share: the update steps and the sparsity the mask holds."""
 

@@ -1,0 +1,35 @@
+"""Run the student edition as a student would: top to bottom, with every answer still ``...``.
+
+This executes whole chapters, so `make test` runs it after nbval has filled the training
+cache (`make student-test`); `make unit` leaves this folder out.
+"""
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from prunebook.student import EXERCISE_TAG, write_student_edition
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def edition():
+    # inside the repository, so that the chapters find the training cache nbval has filled
+    return {p.name: p for p in write_student_edition(ROOT / "chapters", ROOT / "_build" / "student")}
+
+
+@pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
+def test_student_edition_runs_and_every_exercise_is_open(edition, name):
+    path = edition[name]
+    nb = nbformat.read(path, as_version=4)
+    # raises CellExecutionError, naming the cell, if any cell fails
+    NotebookClient(nb, timeout=3600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    answers = [c for c in nb.cells if EXERCISE_TAG in c.metadata.get("tags", [])]
+    assert len(answers) >= 2
+    for cell in answers:
+        out = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert out.startswith("Not answered yet: replace the ..."), (cell.source, out)
