@@ -10,6 +10,8 @@ def data():
     return article_data(n_samples=300, n_features=1000, n_informative=20)
 
 
+# two epochs of one step never reach the schedule: the ScheduleWarning is expected here
+@pytest.mark.filterwarnings("ignore::prunebook.schedules.ScheduleWarning")
 def test_sweep_and_small_dense_runs(data, tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path_factory.mktemp("cache")))
     # 240 rows at batch 1024 is 1 step an epoch; the corrected ramp ends at step 1000, so use a

@@ -5,22 +5,8 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
-
-def toc_pages():
-    """The book's pages in reading order, as in _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [chapter["file"] for chapter in part["chapters"]]
-    return pages
+from book_pages import CHROMEDRIVER, CHROMIUM, HTML, SCREENSHOTS
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -15,7 +15,7 @@ import yaml
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ROOT, SCREENSHOTS, toc_pages
+from book_pages import ROOT, SCREENSHOTS, toc_pages
 
 PAGES = toc_pages()
 PARTS = [part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]

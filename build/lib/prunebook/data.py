@@ -1,0 +1,62 @@
+"""The article's regression data set, with a fixed seed.
+
+The article calls ``make_regression(n_samples=10000, n_features=1000,
+n_informative=500, noise=3)`` without a ``random_state``, so every run of it
+draws a different data set. The book fixes ``random_state=DATA_SEED``.
+"""
+import numpy as np
+from sklearn.datasets import make_regression
+from sklearn.model_selection import train_test_split
+
+from prunebook.validation import check_nonnegative_int, check_open_unit, check_positive_int
+
+#: Seed the book passes to ``make_regression`` (the article passes none).
+DATA_SEED = 0
+#: Seed of the train/validation split, as in the article.
+SPLIT_SEED = 42
+
+
+def article_data(*, n_samples=10_000, n_features=1_000, n_informative=500, noise=3.0,
+                 test_size=0.2, random_state=DATA_SEED, split_random_state=SPLIT_SEED):
+    """Make, scale and split the article's data set.
+
+    Each feature column is divided by its largest absolute value and the
+    target by its largest absolute value, then the rows are split into a
+    training and a validation part.
+
+    Parameters
+    ----------
+    n_samples, n_features, n_informative : int
+        Passed to :func:`sklearn.datasets.make_regression` (article: 10000, 1000, 500).
+    noise : float
+        Standard deviation of the Gaussian noise on the target (article: 3).
+    test_size : float
+        Fraction of rows held out for validation, in (0, 1) (article: 0.2).
+    random_state, split_random_state : int
+        Seeds of the data and of the split.
+
+    Returns
+    -------
+    x_train, x_val, y_train, y_val : numpy.ndarray
+        float32 arrays (Keras casts to float32 anyway), in ``train_test_split`` order.
+    """
+    check_positive_int(n_samples, "n_samples")
+    check_positive_int(n_features, "n_features")
+    check_positive_int(n_informative, "n_informative")
+    if n_informative > n_features:
+        raise ValueError(f"n_informative must lie in [1, n_features={n_features}], got {n_informative}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    check_open_unit(test_size, "test_size")
+    check_nonnegative_int(random_state, "random_state")
+    check_nonnegative_int(split_random_state, "split_random_state")
+
+    x, y = make_regression(n_samples=n_samples, n_features=n_features,
+                           n_informative=n_informative, noise=noise,
+                           random_state=random_state)
+    x = x / np.max(np.abs(x), axis=0)
+    y = y / np.max(np.abs(y))
+    x_train, x_val, y_train, y_val = train_test_split(
+        x.astype(np.float32), y.astype(np.float32),
+        test_size=test_size, random_state=split_random_state)
+    return x_train, x_val, y_train, y_val

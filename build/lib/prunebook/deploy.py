@@ -1,0 +1,257 @@
+"""What a pruned model costs on disk and at inference: sizes, bounds, TFLite, sparse products.
+
+Every file goes to a folder the caller names (a temporary or cache folder,
+never the repository).
+"""
+import contextlib
+import gzip
+import logging
+import lzma
+import math
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from prunebook.validation import check_nonnegative_int, check_positive_int
+
+TFLITE_MODES = ("float", "dynamic", "int8")
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence TensorFlow's chatter (Python logging, warnings, and C++ lines on stdout/stderr).
+
+    The TFLite converter and Keras' HDF5 saving print progress notes from C++,
+    which ``TF_CPP_MIN_LOG_LEVEL`` does not reach; they are routed to /dev/null
+    for the duration. Exceptions still propagate.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    with open(os.devnull, "w") as devnull, warnings.catch_warnings(), \
+            contextlib.redirect_stdout(devnull), contextlib.redirect_stderr(devnull):
+        warnings.simplefilter("ignore")
+        logger.setLevel(logging.ERROR)
+        os.dup2(devnull.fileno(), 1)
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+            logger.setLevel(level)
+
+
+def compressed_sizes(data):
+    """Bytes after gzip (level 9) and lzma (preset 9) of ``data`` (bytes or a file path)."""
+    if isinstance(data, (str, Path)):
+        data = Path(data).read_bytes()
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise ValueError("data must be non-empty bytes or the path of a non-empty file")
+    return {"raw": len(data), "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+            "lzma": len(lzma.compress(data, preset=9))}
+
+
+def binary_entropy(p):
+    """Entropy in bits of a yes/no event of probability ``p``."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must lie in [0, 1], got {p!r}")
+    if p in (0.0, 1.0):
+        return 0.0
+    return -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
+
+
+def entropy_bound_bytes(n_weights, n_nonzero, *, bytes_per_value=4, n_dense=0):
+    """The smallest size, in bytes, of ``n_weights`` weights of which ``n_nonzero`` are non-zero.
+
+    The non-zero values are taken as incompressible (``bytes_per_value`` each), and
+    where they sit costs the entropy of the mask, ``n_weights * H(n_nonzero / n_weights)``
+    bits. ``n_dense`` further values (biases) are stored as they are.
+    """
+    check_positive_int(n_weights, "n_weights")
+    check_nonnegative_int(n_nonzero, "n_nonzero")
+    check_nonnegative_int(n_dense, "n_dense")
+    if n_nonzero > n_weights:
+        raise ValueError(f"n_nonzero must lie in [0, n_weights={n_weights}], got {n_nonzero}")
+    if bytes_per_value <= 0:
+        raise ValueError(f"bytes_per_value must be > 0, got {bytes_per_value!r}")
+    mask_bits = n_weights * binary_entropy(n_nonzero / n_weights)
+    return (n_nonzero + n_dense) * bytes_per_value + mask_bits / 8
+
+
+def quantize_int8(values):
+    """Symmetric per-tensor int8 quantization: ``(q, scale)`` with ``values ~ q * scale``."""
+    values = np.asarray(values, dtype=np.float32)
+    top = float(np.max(np.abs(values))) if values.size else 0.0
+    scale = top / 127 if top > 0 else 1.0
+    return np.clip(np.round(values / scale), -127, 127).astype(np.int8), scale
+
+
+def bitmask_layout(model, *, dtype="float32"):
+    """The model's weights as bytes: per kernel a packed bit mask plus its non-zero values
+    (float32, or int8 with one float32 scale), then the biases as float32."""
+    if dtype not in ("float32", "int8"):
+        raise ValueError(f"dtype must be 'float32' or 'int8', got {dtype!r}")
+    parts = []
+    for layer in model.layers:
+        kernel = getattr(layer, "kernel", None)
+        if kernel is None:
+            continue
+        k = kernel.numpy().ravel()
+        nonzero = k[k != 0]
+        parts.append(np.packbits(k != 0).tobytes())
+        if dtype == "float32":
+            parts.append(nonzero.astype(np.float32).tobytes())
+        else:
+            q, scale = quantize_int8(nonzero)
+            parts.append(np.float32(scale).tobytes() + q.tobytes())
+        parts.append(layer.bias.numpy().astype(np.float32).tobytes())
+    if not parts:
+        raise ValueError("model has no layer with a kernel")
+    return b"".join(parts)
+
+
+def to_tflite(model, mode, *, representative=None):
+    """Convert a Keras model to a TFLite flatbuffer (bytes).
+
+    ``mode`` is ``"float"`` (float32 weights), ``"dynamic"`` (dynamic-range
+    quantization: int8 weights, float activations) or ``"int8"`` (full-integer
+    quantization; needs ``representative``, an array of typical inputs; the
+    model keeps float32 input and output).
+    """
+    import tensorflow as tf
+
+    if mode not in TFLITE_MODES:
+        raise ValueError(f"mode must be one of {TFLITE_MODES}, got {mode!r}")
+    if mode == "int8" and (representative is None or len(representative) == 0):
+        raise ValueError("representative must hold example inputs for mode='int8'")
+    with quiet():
+        return _convert(tf, model, mode, representative)
+
+
+def _convert(tf, model, mode, representative):
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    if mode in ("dynamic", "int8"):
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if mode == "int8":
+        samples = np.asarray(representative, dtype=np.float32)
+
+        def dataset():
+            for row in samples:
+                yield [row[None, :]]
+
+        converter.representative_dataset = dataset
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    return converter.convert()
+
+
+class TFLiteModel:
+    """A TFLite flatbuffer behind a ``predict(x)`` call, on a batch of any size."""
+
+    def __init__(self, flatbuffer):
+        import warnings
+
+        import tensorflow as tf
+
+        with warnings.catch_warnings():  # TF 2.19 announces the move to ai_edge_litert (TF 2.20)
+            warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated.*")
+            self.interpreter = tf.lite.Interpreter(model_content=flatbuffer, num_threads=1)
+        self._input = self.interpreter.get_input_details()[0]["index"]
+        self._output = self.interpreter.get_output_details()[0]["index"]
+        self._batch = None
+
+    def predict(self, x):
+        x = np.asarray(x, dtype=np.float32)
+        if x.ndim != 2:
+            raise ValueError(f"x must be a 2-D batch, got shape {x.shape}")
+        if self._batch != len(x):
+            with quiet():  # the interpreter announces its CPU delegate (XNNPACK) from C++
+                self.interpreter.resize_tensor_input(self._input, list(x.shape))
+                self.interpreter.allocate_tensors()
+                self.interpreter.set_tensor(self._input, x)
+                self.interpreter.invoke()
+            self._batch = len(x)
+        self.interpreter.set_tensor(self._input, x)
+        self.interpreter.invoke()
+        return self.interpreter.get_tensor(self._output).copy()
+
+
+class CSRModel:
+    """The article's MLP as scipy.sparse CSR matrix products (ReLU between layers)."""
+
+    def __init__(self, model):
+        from scipy import sparse
+
+        self.layers = []
+        for layer in model.layers:
+            kernel = getattr(layer, "kernel", None)
+            if kernel is not None:
+                self.layers.append((sparse.csr_matrix(kernel.numpy().T), layer.bias.numpy()))
+        if not self.layers:
+            raise ValueError("model has no layer with a kernel")
+
+    @property
+    def nnz(self):
+        return sum(w.nnz for w, _ in self.layers)
+
+    def predict(self, x):
+        h = np.asarray(x, dtype=np.float32).T  # features x batch
+        for i, (w, b) in enumerate(self.layers):
+            h = w @ h + b[:, None]
+            if i < len(self.layers) - 1:
+                h = np.maximum(h, 0)
+        return h.T
+
+
+def median_seconds(fn, *, repeats=50, warmup=5):
+    """Median wall-clock seconds of ``fn()`` over ``repeats`` calls, after ``warmup`` calls."""
+    check_positive_int(repeats, "repeats")
+    check_nonnegative_int(warmup, "warmup")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def dense_kernels_model(model):
+    """Plain NumPy forward pass with dense kernels (the baseline of the sparse product)."""
+    layers = [(layer.kernel.numpy(), layer.bias.numpy()) for layer in model.layers
+              if getattr(layer, "kernel", None) is not None]
+    if not layers:
+        raise ValueError("model has no layer with a kernel")
+
+    def predict(x):
+        h = np.asarray(x, dtype=np.float32)
+        for i, (w, b) in enumerate(layers):
+            h = h @ w + b
+            if i < len(layers) - 1:
+                h = np.maximum(h, 0)
+        return h
+
+    return predict
+
+
+def latency_table(models, x, *, batch_sizes=(1, 1024), repeats=50):
+    """Median seconds per call of each ``{name: predict function}`` at each batch size.
+
+    Returns a DataFrame indexed by model name, one column per batch size.
+    """
+    import pandas as pd
+
+    rows = {}
+    for name, predict in models.items():
+        rows[name] = {f"batch {b}": median_seconds(lambda b=b: predict(x[:b]), repeats=repeats if b == 1 else max(3, repeats // 10))
+                      for b in batch_sizes}
+    return pd.DataFrame(rows).T

@@ -1,0 +1,319 @@
+"""Automatic checks for the chapters' exercises.
+
+Each check recomputes what it needs, prints a short confirmation and returns
+a true :class:`Verdict` when the answer is right, and raises :class:`NotYet` (an AssertionError)
+with a hint when it is not. A hint never gives the answer away.
+
+The student edition of a chapter leaves ``...`` (Ellipsis) where an answer
+goes. A check given ``...`` prints that the exercise is not answered yet and
+returns False, without raising, so that "Run all" goes through the whole
+notebook and shows every exercise still open.
+"""
+import functools
+
+import numpy as np
+
+PLACEHOLDER = ...
+
+
+class Verdict:
+    """What a check found: true when the answer is right, false when it is not answered yet.
+
+    The check has printed its message already, so a notebook shows nothing more for it
+    (no ``True`` or ``False`` under the message); a grader can still test it with ``bool``.
+    """
+
+    def __init__(self, correct, message):
+        self.correct, self.message = bool(correct), message
+
+    def __bool__(self):
+        return self.correct
+
+    def __repr__(self):
+        return f"Verdict(correct={self.correct}, message={self.message!r})"
+
+    def _ipython_display_(self):
+        pass
+
+
+def _not_answered(what):
+    message = f"Not answered yet: replace the ... with {what}, then run this cell again."
+    print(message)
+    return Verdict(False, message)
+
+
+def _exercise(what):
+    """Decorate a check: a placeholder answer (``...``) is reported as not answered yet."""
+    def wrap(check):
+        @functools.wraps(check)
+        def run(answer, *args, **kwargs):
+            if answer is PLACEHOLDER:
+                return _not_answered(what)
+            return check(answer, *args, **kwargs)
+        return run
+    return wrap
+
+
+class NotYet(AssertionError):
+    """A wrong answer, with a hint."""
+
+
+def _ok(message="Correct."):
+    print(message)
+    return Verdict(True, message)
+
+
+@_exercise("an alpha from the pruning path")
+def check_tree_largest_alpha(alpha):
+    """Trees, exercise 1: the largest ``ccp_alpha`` on the chapter tree's pruning path
+    whose tree is at least as accurate on the test set as the unpruned tree."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from prunebook.trees import breast_cancer_splits
+
+    if not isinstance(alpha, (int, float, np.floating)) or not np.isfinite(alpha) or alpha < 0:
+        raise NotYet(f"alpha must be a number >= 0 taken from the pruning path, got {alpha!r}")
+    parts = breast_cancer_splits()
+    (X_train, y_train), (X_test, y_test) = parts["train"], parts["test"]
+    full = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+    alphas = full.cost_complexity_pruning_path(X_train, y_train).ccp_alphas
+    if not np.any(np.isclose(alphas, alpha, rtol=1e-9, atol=1e-12)):
+        raise NotYet("alpha must be one of the values in cost_complexity_pruning_path(...).ccp_alphas")
+    target = full.score(X_test, y_test)
+    keeps = [a for a in alphas
+             if DecisionTreeClassifier(random_state=0, ccp_alpha=a).fit(X_train, y_train).score(X_test, y_test) >= target]
+    if np.isclose(alpha, max(keeps), rtol=1e-9, atol=1e-12):
+        return _ok("Correct: beyond this alpha the test accuracy falls below the unpruned tree's.")
+    if not any(np.isclose(alpha, a, rtol=1e-9, atol=1e-12) for a in keeps):
+        raise NotYet("Not yet: the tree pruned with this alpha is less accurate on the test set than the unpruned tree.")
+    raise NotYet("Not yet: this alpha keeps the accuracy, but a larger alpha on the path does too.")
+
+
+@_exercise("the number of leaves")
+def check_tree_rep_on_training_set(n_leaves):
+    """Trees, exercise 2: leaves left when the *training* set serves as the pruning set."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from prunebook.trees import breast_cancer_splits, reduced_error_prune, tree_size
+
+    if isinstance(n_leaves, bool) or not isinstance(n_leaves, (int, np.integer)) or n_leaves < 1:
+        raise NotYet(f"n_leaves must be a positive whole number, got {n_leaves!r}")
+    X_train, y_train = breast_cancer_splits()["train"]
+    full = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
+    expected = tree_size(reduced_error_prune(full, X_train, y_train)[0])[0]
+    if n_leaves == expected:
+        return _ok("Correct: on its own training data a fully grown tree makes no error, so no merge keeps its accuracy.")
+    raise NotYet("Not yet: think about the accuracy of a fully grown tree on the data it was grown on.")
+
+
+@_exercise("your mask function")
+def check_mask_function(fn):
+    """Magnitude pruning, exercise 1: ``fn(weights, sparsity)`` returns tfmot's 0/1 mask."""
+    from prunebook.magnitude import magnitude_mask
+
+    rng = np.random.default_rng(0)
+    cases = [((7, 5), 0.5), ((10,), 0.0), ((32, 16), 0.9), ((3, 4, 5), 0.33), ((100,), 0.999)]
+    for shape, sparsity in cases:
+        w = rng.normal(size=shape).astype(np.float32)
+        got = fn(w.copy(), sparsity)
+        if got is None:
+            return _not_answered("the body of your function, which must return the mask")
+        got = np.asarray(got)
+        want = magnitude_mask(w, sparsity)
+        if got.shape != want.shape:
+            raise NotYet(f"For weights of shape {shape} the mask must have the same shape, got {got.shape}.")
+        if not np.isin(got, (0, 1)).all():
+            raise NotYet("A mask holds only zeros and ones.")
+        if got.sum() != want.sum():
+            raise NotYet(f"For {w.size} weights at sparsity {sparsity} your mask keeps {int(got.sum())} weights; "
+                         "check how many tfmot keeps (it rounds, and keeps at least one).")
+        if not np.array_equal(got, want):
+            raise NotYet(f"For weights of shape {shape} at sparsity {sparsity} you keep the right number of "
+                         "weights but not the right ones: keep the largest in absolute value.")
+    return _ok("Correct: your masks equal tfmot's on every test case.")
+
+
+@_exercise("a sparsity from the curve")
+def check_first_sparsity_over(answer, curve, *, factor=1.1):
+    """Magnitude pruning, exercise 2: the smallest sparsity in ``curve`` whose val_loss
+    exceeds ``factor`` times the unpruned val_loss (``curve`` maps sparsity -> val_loss,
+    with 0.0 present)."""
+    if 0.0 not in curve:
+        raise ValueError("curve must hold the val_loss at sparsity 0.0")
+    over = [s for s in sorted(curve) if curve[s] > factor * curve[0.0]]
+    if not over:
+        raise ValueError(f"no sparsity in curve raises val_loss above {factor} x the unpruned one")
+    if answer not in curve:
+        raise NotYet("answer must be one of the sparsities the curve was measured at.")
+    if answer == over[0]:
+        return _ok("Correct.")
+    if curve[answer] <= factor * curve[0.0]:
+        raise NotYet("Not yet: at this sparsity the val_loss is still within the allowed factor.")
+    raise NotYet("Not yet: the val_loss is already above the allowed factor at a smaller sparsity.")
+
+
+def _article_run(batch_size):
+    from prunebook import article
+    from prunebook.schedules import reached_sparsity
+
+    n_train = 8000
+    return lambda epochs: reached_sparsity(article.SCHEDULE, n_samples=n_train, batch_size=batch_size,
+                                           epochs=epochs)
+
+
+@_exercise("a number of epochs")
+def check_epochs_to_reach_target(epochs, *, batch_size=1024):
+    """Reproducing, exercise 1: the fewest epochs at ``batch_size`` after which the article's
+    schedule has reached its final sparsity."""
+    from prunebook import article
+
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise NotYet(f"epochs must be a positive whole number, got {epochs!r}")
+    reached = _article_run(batch_size)
+    target = article.SCHEDULE.final_sparsity
+    if reached(epochs) < target:
+        raise NotYet(f"Not yet: after {epochs} epochs the mask holds {reached(epochs):.6f}, short of {target}. "
+                     "Count the steps the run needs to get to the schedule's end_step.")
+    if epochs > 1 and reached(epochs - 1) >= target:
+        raise NotYet("Not yet: this many epochs reach the target, but fewer do too.")
+    return _ok("Correct: one epoch fewer and the last mask update never comes.")
+
+
+@_exercise("a batch size")
+def check_largest_batch_for_target(batch_size, *, epochs=200):
+    """Reproducing, exercise 2: the largest batch size at which the article's schedule reaches its
+    final sparsity within ``epochs`` epochs."""
+    from prunebook import article
+    from prunebook.schedules import steps_per_epoch
+
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= 8000:
+        raise NotYet(f"batch_size must be a whole number from 1 to 8000, got {batch_size!r}")
+    target = article.SCHEDULE.final_sparsity
+    if _article_run(batch_size)(epochs) < target:
+        raise NotYet(f"Not yet: at this batch size a run of {epochs} epochs has only "
+                     f"{steps_per_epoch(8000, batch_size) * epochs:,} steps, too few for the schedule.")
+    if _article_run(batch_size + 1)(epochs) >= target:
+        raise NotYet("Not yet: this batch size reaches the target, but a larger one does too.")
+    return _ok("Correct: one more row a batch and an epoch has one step too few.")
+
+
+@_exercise("the share of all parameters that is zero")
+def check_zero_share(share, *, kernel_sparsity=0.75):
+    """Reproducing, exercise 3: the share of *all* the article's parameters (biases included)
+    that is zero when every kernel is pruned to ``kernel_sparsity`` by tfmot."""
+    from prunebook.models import ARTICLE_PARAMS
+
+    if not isinstance(share, (int, float, np.floating)) or not 0 <= share <= 1:
+        raise NotYet(f"share must be a fraction in [0, 1], got {share!r}")
+    zeros = sum(n - k for n, k in _article_kept(kernel_sparsity))
+    expected = zeros / ARTICLE_PARAMS
+    if abs(share - expected) < 5e-4:
+        return _ok("Correct: the biases are never pruned, so the model as a whole is a little less sparse.")
+    if abs(share - kernel_sparsity) < 5e-5:
+        raise NotYet("Not yet: that is the kernels' sparsity; the biases count as parameters too.")
+    raise NotYet("Not yet: count the zeros tfmot leaves in each kernel and divide by every parameter of the model.")
+
+
+@_exercise("your PolynomialSchedule")
+def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_epochs=50):
+    """Schedule, exercise 1: a polynomial schedule that reaches ``final_sparsity`` within the
+    article's run (8,000 rows, batch 1,024, ``epochs``) and then leaves at least
+    ``recovery_epochs`` epochs without a mask update."""
+    from prunebook.schedules import PolynomialSchedule, reached_sparsity, steps_per_epoch
+
+    if not isinstance(schedule, PolynomialSchedule):
+        raise NotYet("Build the answer with prunebook.schedules.PolynomialSchedule(...).")
+    if schedule.final_sparsity != final_sparsity:
+        raise NotYet(f"The schedule's final_sparsity must be {final_sparsity}.")
+    reached = reached_sparsity(schedule, n_samples=8000, batch_size=1024, epochs=epochs)
+    if reached < final_sparsity:
+        raise NotYet(f"This schedule only reaches {reached:.4f} by the end of the run: "
+                     "compare end_step with the number of steps the run has, and mind the frequency.")
+    per_epoch = steps_per_epoch(8000, 1024)
+    last_update = int(schedule.last_update_step(per_epoch * epochs))
+    if per_epoch * epochs - last_update < recovery_epochs * per_epoch:
+        raise NotYet(f"The last mask update comes {(per_epoch * epochs - last_update) / per_epoch:.1f} epochs "
+                     f"before the end; leave at least {recovery_epochs}.")
+    return _ok("Correct: the schedule finishes inside the run and leaves time to recover.")
+
+
+@_exercise("the sparsity reached")
+def check_article_sparsity_at_batch(answer, *, batch_size=512):
+    """Schedule, exercise 2: the sparsity the article's schedule reaches in 200 epochs at ``batch_size``."""
+    from prunebook import article
+    from prunebook.schedules import reached_sparsity
+
+    if not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
+        raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
+    expected = reached_sparsity(article.SCHEDULE, n_samples=8000, batch_size=batch_size, epochs=article.EPOCHS)
+    if abs(answer - expected) < 5e-4:
+        return _ok("Correct.")
+    raise NotYet("Not yet: count the steps a run of 200 epochs has at this batch size, "
+                 "and remember the mask only changes every 100 steps.")
+
+
+@_exercise("the hidden width")
+def check_dense_width(width, *, sparsity=0.95):
+    """Reaching, exercise 1: the hidden width of a dense article-style MLP whose parameter count
+    is closest to the non-zero weights (biases included) of the article's MLP pruned layer-wise
+    to ``sparsity``."""
+    from prunebook.magnitude import _kept
+    from prunebook.models import mlp_params as params
+    from prunebook.models import width_for_params
+
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
+        raise NotYet(f"width must be a positive whole number, got {width!r}")
+    kernels = (1000 * 1024, 1024 * 1024, 1024)
+    target = sum(_kept(n, sparsity) for n in kernels) + 1024 + 1024 + 1
+    best = width_for_params(target)
+    if width == best:
+        return _ok(f"Correct: {params(width):,} parameters against {target:,} non-zero ones.")
+    direction = "fewer" if params(width) > params(best) else "more"
+    raise NotYet(f"Not yet: a width of {width} gives {params(width):,} parameters; "
+                 f"the pruned model keeps {direction} non-zero weights than that.")
+
+
+@_exercise("a sparsity from the sweep")
+def check_best_sweep_sparsity(answer, results):
+    """Reaching, exercise 2: the sparsity in ``results`` ({sparsity: final val_loss}) with the lowest loss."""
+    if not results:
+        raise ValueError("results must map at least one sparsity to a val_loss")
+    if answer not in results:
+        raise NotYet("answer must be one of the sparsities of the sweep.")
+    if results[answer] == min(results.values()):
+        return _ok("Correct.")
+    raise NotYet("Not yet: another sparsity of the sweep ends with a lower val_loss.")
+
+
+def _article_kept(sparsity):
+    from prunebook.magnitude import _kept
+
+    return [(n, _kept(n, sparsity)) for n in (1000 * 1024, 1024 * 1024, 1024)]
+
+
+@_exercise("the compression ratio")
+def check_bound_ratio(answer, *, sparsity=0.9):
+    """Deployment, exercise 1: dense float32 bytes over the entropy bound at ``sparsity``."""
+    from prunebook.deploy import entropy_bound_bytes
+
+    if not isinstance(answer, (int, float, np.floating)) or not answer > 0:
+        raise NotYet(f"answer must be a positive ratio, got {answer!r}")
+    kept = _article_kept(sparsity)
+    bound = entropy_bound_bytes(sum(n for n, _ in kept), sum(k for _, k in kept), n_dense=2049)
+    expected = 4 * 2_075_649 / bound
+    if abs(answer / expected - 1) < 1e-3:
+        return _ok("Correct.")
+    raise NotYet("Not yet: the bound counts 4 bytes for each kept kernel weight and each bias, "
+                 "plus n * H(kept share) bits for the mask.")
+
+
+@_exercise("the number of bytes")
+def check_int8_layout_bytes(answer, *, sparsity=0.9):
+    """Deployment, exercise 2: the uncompressed size of ``bitmask_layout(..., dtype="int8")``."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)) or answer <= 0:
+        raise NotYet(f"answer must be a positive whole number of bytes, got {answer!r}")
+    expected = sum(-(-n // 8) + k + 4 for n, k in _article_kept(sparsity)) + 4 * 2049
+    if answer == expected:
+        return _ok("Correct.")
+    raise NotYet("Not yet: per kernel, count the packed mask (8 weights a byte), one byte for each kept "
+                 "weight and the scale; then the biases.")

@@ -1,0 +1,67 @@
+"""Reference curves from full-scale runs, shipped with the package.
+
+A chapter compares its fresh curves with these. The comparison works on the
+epochs both have, so a quick-scale run (fewer epochs) is checked on its first
+epochs. Runs with other seeds are stored too, to measure how much the curves
+move when only the seed changes.
+"""
+import itertools
+import json
+from importlib import resources
+
+import numpy as np
+
+from prunebook.history import History
+
+
+def load_reference(name):
+    """The reference histories stored as ``reference/<name>.json``: ``{run: History}``."""
+    path = resources.files("prunebook") / "reference" / f"{name}.json"
+    if not path.is_file():
+        raise ValueError(f"no reference named {name!r} in prunebook/reference/")
+    return {run: History(**record) for run, record in json.loads(path.read_text()).items()}
+
+
+def write_reference(path, histories):
+    """Write ``{run: History}`` as a reference file (seconds are machine noise: stored as 0)."""
+    records = {run: {"loss": h.loss, "val_loss": h.val_loss, "sparsity": h.sparsity,
+                     "seconds": [0.0] * h.epochs} for run, h in histories.items()}
+    with open(path, "w") as out:
+        json.dump(records, out, indent=1)
+
+
+def log_deviation(history, reference, column="val_loss", *, from_epoch=1):
+    """Largest |log10(fresh) - log10(reference)| over the epochs both have, from ``from_epoch`` on.
+
+    A value of 0.02 means the curves never differ by more than a factor 10**0.02 = 1.047.
+    """
+    fresh = np.asarray(getattr(history, column))
+    ref = np.asarray(getattr(reference, column))
+    n = min(len(fresh), len(ref))
+    if from_epoch < 1 or n < from_epoch:
+        raise ValueError(f"from_epoch must lie in [1, {n}] (the epochs both curves have), got {from_epoch}")
+    part = slice(from_epoch - 1, n)
+    return float(np.max(np.abs(np.log10(fresh[part]) - np.log10(ref[part]))))
+
+
+def seed_spread(histories, column="val_loss", *, from_epoch=1):
+    """Largest :func:`log_deviation` between any two of ``histories`` (runs that differ by seed only)."""
+    if len(histories) < 2:
+        raise ValueError("histories must hold at least two runs")
+    return max(log_deviation(a, b, column, from_epoch=from_epoch)
+               for a, b in itertools.combinations(histories, 2))
+
+
+def assert_close_to_reference(history, reference, *, tolerance, column="val_loss", from_epoch=1):
+    """Raise AssertionError when ``column`` departs from the reference by more than ``tolerance``.
+
+    ``tolerance`` is in log10 units; returns the deviation found.
+    """
+    if not tolerance > 0:
+        raise ValueError(f"tolerance must be > 0 (log10 units), got {tolerance!r}")
+    dev = log_deviation(history, reference, column, from_epoch=from_epoch)
+    if dev > tolerance:
+        raise AssertionError(
+            f"{column} departs from the reference by {dev:.4f} log10 units "
+            f"(a factor {10 ** dev:.3f}) from epoch {from_epoch} on, more than the tolerance {tolerance:.4f}")
+    return dev
