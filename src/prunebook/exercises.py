@@ -1,13 +1,14 @@
 """Automatic checks for the chapters' exercises.
 
-Each check recomputes what it needs, prints a short confirmation and returns
-a true :class:`Verdict` when the answer is right, and raises :class:`NotYet` (an AssertionError)
-with a hint when it is not. A hint never gives the answer away.
+Each check recomputes what it needs. When the answer is right it prints a
+short confirmation and returns a true :class:`Verdict`; when it is wrong it
+raises :class:`NotYet` (an AssertionError) with a hint that never gives the
+answer away.
 
-The student edition of a chapter leaves ``...`` (Ellipsis) where an answer
-goes. A check given ``...`` prints that the exercise is not answered yet and
-returns False, without raising, so that "Run all" goes through the whole
-notebook and shows every exercise still open.
+The answer cells leave ``...`` (Ellipsis) where the answer goes. A check
+given ``...`` prints that the exercise is not answered yet and returns a
+false :class:`Verdict` without raising, so that "Run all" goes through the
+whole notebook and shows every exercise still open.
 """
 import functools
 
