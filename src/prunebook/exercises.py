@@ -15,6 +15,10 @@ import functools
 import numpy as np
 
 PLACEHOLDER = ...
+# The article's run: 8,000 training rows (10,000 less the 20 % validation split) and the
+# kernels of its MLP (1000 -> 1024 -> 1024 -> 1).
+_N_TRAIN = 8000
+_KERNELS = (1000 * 1024, 1024 * 1024, 1024)
 
 
 class Verdict:
@@ -154,11 +158,11 @@ def check_first_sparsity_over(answer, curve, *, factor=1.1):
 
 
 def _article_run(batch_size):
+    """epochs -> the sparsity the article's schedule reaches at ``batch_size``."""
     from prunebook import article
     from prunebook.schedules import reached_sparsity
 
-    n_train = 8000
-    return lambda epochs: reached_sparsity(article.SCHEDULE, n_samples=n_train, batch_size=batch_size,
+    return lambda epochs: reached_sparsity(article.SCHEDULE, n_samples=_N_TRAIN, batch_size=batch_size,
                                            epochs=epochs)
 
 
@@ -172,8 +176,9 @@ def check_epochs_to_reach_target(epochs, *, batch_size=1024):
         raise NotYet(f"epochs must be a positive whole number, got {epochs!r}")
     reached = _article_run(batch_size)
     target = article.SCHEDULE.final_sparsity
-    if reached(epochs) < target:
-        raise NotYet(f"Not yet: after {epochs} epochs the mask holds {reached(epochs):.6f}, short of {target}. "
+    holds = reached(epochs)
+    if holds < target:
+        raise NotYet(f"Not yet: after {epochs} epochs the mask holds {holds:.6f}, short of {target}. "
                      "Count the steps the run needs to get to the schedule's end_step.")
     if epochs > 1 and reached(epochs - 1) >= target:
         raise NotYet("Not yet: this many epochs reach the target, but fewer do too.")
@@ -187,12 +192,12 @@ def check_largest_batch_for_target(batch_size, *, epochs=200):
     from prunebook import article
     from prunebook.schedules import steps_per_epoch
 
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= 8000:
-        raise NotYet(f"batch_size must be a whole number from 1 to 8000, got {batch_size!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= _N_TRAIN:
+        raise NotYet(f"batch_size must be a whole number from 1 to {_N_TRAIN}, got {batch_size!r}")
     target = article.SCHEDULE.final_sparsity
     if _article_run(batch_size)(epochs) < target:
         raise NotYet(f"Not yet: at this batch size a run of {epochs} epochs has only "
-                     f"{steps_per_epoch(8000, batch_size) * epochs:,} steps, too few for the schedule.")
+                     f"{steps_per_epoch(_N_TRAIN, batch_size) * epochs:,} steps, too few for the schedule.")
     if _article_run(batch_size + 1)(epochs) >= target:
         raise NotYet("Not yet: this batch size reaches the target, but a larger one does too.")
     return _ok("Correct: one more row a batch and an epoch has one step too few.")
@@ -226,11 +231,11 @@ def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_
         raise NotYet("Build the answer with prunebook.schedules.PolynomialSchedule(...).")
     if schedule.final_sparsity != final_sparsity:
         raise NotYet(f"The schedule's final_sparsity must be {final_sparsity}.")
-    reached = reached_sparsity(schedule, n_samples=8000, batch_size=1024, epochs=epochs)
+    reached = reached_sparsity(schedule, n_samples=_N_TRAIN, batch_size=1024, epochs=epochs)
     if reached < final_sparsity:
         raise NotYet(f"This schedule only reaches {reached:.4f} by the end of the run: "
                      "compare end_step with the number of steps the run has, and mind the frequency.")
-    per_epoch = steps_per_epoch(8000, 1024)
+    per_epoch = steps_per_epoch(_N_TRAIN, 1024)
     last_update = int(schedule.last_update_step(per_epoch * epochs))
     if per_epoch * epochs - last_update < recovery_epochs * per_epoch:
         raise NotYet(f"The last mask update comes {(per_epoch * epochs - last_update) / per_epoch:.1f} epochs "
@@ -246,7 +251,7 @@ def check_article_sparsity_at_batch(answer, *, batch_size=512):
 
     if not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
         raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
-    expected = reached_sparsity(article.SCHEDULE, n_samples=8000, batch_size=batch_size, epochs=article.EPOCHS)
+    expected = reached_sparsity(article.SCHEDULE, n_samples=_N_TRAIN, batch_size=batch_size, epochs=article.EPOCHS)
     if abs(answer - expected) < 5e-4:
         return _ok("Correct.")
     raise NotYet("Not yet: count the steps a run of 200 epochs has at this batch size, "
@@ -258,14 +263,12 @@ def check_dense_width(width, *, sparsity=0.95):
     """Reaching, exercise 1: the hidden width of a dense article-style MLP whose parameter count
     is closest to the non-zero weights (biases included) of the article's MLP pruned layer-wise
     to ``sparsity``."""
-    from prunebook.magnitude import _kept
     from prunebook.models import mlp_params as params
     from prunebook.models import width_for_params
 
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
         raise NotYet(f"width must be a positive whole number, got {width!r}")
-    kernels = (1000 * 1024, 1024 * 1024, 1024)
-    target = sum(_kept(n, sparsity) for n in kernels) + 1024 + 1024 + 1
+    target = sum(k for _, k in _article_kept(sparsity)) + 1024 + 1024 + 1
     best = width_for_params(target)
     if width == best:
         return _ok(f"Correct: {params(width):,} parameters against {target:,} non-zero ones.")
@@ -289,7 +292,7 @@ def check_best_sweep_sparsity(answer, results):
 def _article_kept(sparsity):
     from prunebook.magnitude import _kept
 
-    return [(n, _kept(n, sparsity)) for n in (1000 * 1024, 1024 * 1024, 1024)]
+    return [(n, _kept(n, sparsity)) for n in _KERNELS]
 
 
 @_exercise("the compression ratio")

@@ -15,6 +15,7 @@ import copy
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearOutputPreprocessor, TagRemovePreprocessor
 
 SOLUTION_TAG = "solution"
 EXERCISE_TAG = "exercise"
@@ -24,30 +25,23 @@ def _tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 
 
-def _exercise_output_clearer():
-    from nbconvert.preprocessors import ClearOutputPreprocessor
+class ClearExerciseOutputs(ClearOutputPreprocessor):
+    """nbconvert's ClearOutputPreprocessor, applied to the answer cells only."""
 
-    class ClearExerciseOutputs(ClearOutputPreprocessor):
-        """nbconvert's ClearOutputPreprocessor, applied to the answer cells only."""
-
-        def preprocess_cell(self, cell, resources, index):
-            if EXERCISE_TAG in _tags(cell):
-                return super().preprocess_cell(cell, resources, index)
-            return cell, resources
-
-    return ClearExerciseOutputs()
+    def preprocess_cell(self, cell, resources, index):
+        if EXERCISE_TAG in _tags(cell):
+            return super().preprocess_cell(cell, resources, index)
+        return cell, resources
 
 
 def student_edition(nb):
     """A copy of notebook ``nb`` without its solutions and with its answer cells cleared."""
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
     if not any(EXERCISE_TAG in _tags(c) for c in nb.cells):
         raise ValueError(f"nb must have at least one cell tagged {EXERCISE_TAG!r}")
     nb = copy.deepcopy(nb)
     resources = {}
     nb, resources = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(nb, resources)
-    nb, resources = _exercise_output_clearer().preprocess(nb, resources)
+    nb, resources = ClearExerciseOutputs().preprocess(nb, resources)
     nb.metadata["prunebook"] = {"edition": "student"}
     return nb
 
