@@ -1,5 +1,10 @@
 # The book's two commands: `make book` and `make test`. Both set everything up in .venv.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest Python from 3.13 down to 3.10 that the machine has (scripts/find_python.sh says which);
+# `make PYTHON=/path/to/python3.x ...` picks another.
+# Looked up once, and only when .venv has to be made.
+ifndef PYTHON
+PYTHON = $(eval PYTHON := $(shell scripts/find_python.sh))$(PYTHON)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -12,7 +17,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: book test unit nbval student student-test book-strict browser-deps browser-test benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "make: no Python 3.10-3.13 found; see above" >&2; exit 1; }
+	@echo "Creating $(VENV) with $$($(PYTHON) --version) ($(PYTHON))"
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .

@@ -115,3 +115,26 @@ def test_quiet_silences_fd_output_and_restores_it(capfd):
     os.write(2, b"shown\n")
     out, err = capfd.readouterr()
     assert "hidden" not in out + err and "shown" in err
+
+
+@pytest.mark.parametrize("op_resolver", ["default", "builtin"])
+def test_flatbuffers_run_in_litert_without_a_deprecation_notice(op_resolver, recwarn):
+    """LiteRT's interpreter, not tf.lite.Interpreter (deprecated in TF 2.20), runs the flatbuffer;
+    the builtin kernels without default delegates (the sparse path) give the same outputs."""
+    from ai_edge_litert import interpreter as litert
+
+    model = small_model(0.5)
+    runner = TFLiteModel(to_tflite(model, "float"), op_resolver=op_resolver)
+    assert isinstance(runner.interpreter, litert.Interpreter)
+    np.testing.assert_allclose(runner.predict(X), model(X).numpy(), rtol=1e-5, atol=1e-5)
+    assert not [w for w in recwarn if "deprecated" in str(w.message).lower()]
+
+
+def test_tflite_model_rejects_bad_arguments():
+    flatbuffer = to_tflite(small_model(), "float")
+    with pytest.raises(ValueError, match="op_resolver"):
+        TFLiteModel(flatbuffer, op_resolver="xnnpack")
+    with pytest.raises(ValueError, match="num_threads"):
+        TFLiteModel(flatbuffer, num_threads=0)
+    with pytest.raises(ValueError, match="flatbuffer"):
+        TFLiteModel(b"")

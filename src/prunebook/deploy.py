@@ -153,17 +153,37 @@ def _convert(tf, model, mode, representative):
     return converter.convert()
 
 
+OP_RESOLVERS = ("default", "builtin")
+
+
 class TFLiteModel:
-    """A TFLite flatbuffer behind a ``predict(x)`` call, on a batch of any size."""
+    """A TFLite flatbuffer behind a ``predict(x)`` call, on a batch of any size.
 
-    def __init__(self, flatbuffer):
-        import warnings
+    The flatbuffer runs in LiteRT's interpreter (``ai_edge_litert``), which replaces
+    ``tf.lite.Interpreter`` (deprecated in TensorFlow 2.20); TensorFlow still converts.
 
-        import tensorflow as tf
+    Args:
+        flatbuffer: the model, as bytes from :func:`to_tflite` or a ``.tflite`` file.
+        op_resolver: ``"default"`` (LiteRT's own choice: its builtin kernels with the
+            XNNPACK delegate applied) or ``"builtin"`` (the builtin kernels without the
+            default delegates, ``OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES``: the path
+            that runs TFLite's own sparse kernels).
+        num_threads: threads the interpreter may use (a positive int; 1 by default, so
+            timings compare one core with one core).
+    """
 
-        with warnings.catch_warnings():  # TF 2.19 announces the move to ai_edge_litert (TF 2.20)
-            warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated.*")
-            self.interpreter = tf.lite.Interpreter(model_content=flatbuffer, num_threads=1)
+    def __init__(self, flatbuffer, *, op_resolver="default", num_threads=1):
+        from ai_edge_litert import interpreter as litert
+
+        if op_resolver not in OP_RESOLVERS:
+            raise ValueError(f"op_resolver must be one of {OP_RESOLVERS}, got {op_resolver!r}")
+        check_positive_int(num_threads, "num_threads")
+        if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
+            raise ValueError("flatbuffer must be the non-empty bytes of a TFLite model")
+        resolver = {"default": litert.OpResolverType.AUTO,
+                    "builtin": litert.OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES}[op_resolver]
+        self.interpreter = litert.Interpreter(model_content=bytes(flatbuffer), num_threads=num_threads,
+                                              experimental_op_resolver_type=resolver)
         self._input = self.interpreter.get_input_details()[0]["index"]
         self._output = self.interpreter.get_output_details()[0]["index"]
         self._batch = None

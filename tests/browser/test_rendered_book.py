@@ -148,3 +148,36 @@ def test_colab_button_opens_this_chapter(opened, page):
     menu.click()
     WebDriverWait(browser, 5).until(lambda d: links[0].is_displayed())
     menu.click()
+
+
+# Pages whose formulas a reader must see typeset. The browser has no route to the internet,
+# so a MathJax fetched from a CDN would leave raw TeX here.
+MATH_PAGES = ["chapters/03_reproducing_the_article", "chapters/04_the_pruning_schedule"]
+RAW_TEX = ("\\frac", "$$", "\\(", "\\[", "\\left", "\\sum")
+
+
+@pytest.mark.parametrize("page", MATH_PAGES)
+def test_formulas_are_typeset_offline(opened, page, site):
+    browser = opened(page)
+    scripts = [s.get_attribute("src") for s in browser.find_elements(By.CSS_SELECTOR, "script[src*='mathjax' i]")]
+    assert scripts and all(src.startswith(site + "/_static/mathjax/") for src in scripts), scripts
+    WebDriverWait(browser, 60).until(lambda d: d.execute_script(
+        "return window.MathJax && MathJax.startup && MathJax.startup.promise && "
+        "document.querySelectorAll('mjx-container').length > 0"))
+    browser.execute_async_script("MathJax.startup.promise.then(arguments[arguments.length - 1]);")
+    typeset = _main(browser).find_elements(By.CSS_SELECTOR, "mjx-container")
+    assert len(typeset) >= 2, f"{page}: {len(typeset)} typeset formulas"
+    displayed = [m for m in typeset if m.get_attribute("display") == "true"]
+    assert displayed, f"{page}: no display formula was typeset"
+    assert not _main(browser).find_elements(By.CSS_SELECTOR, "mjx-merror"), f"{page}: a TeX error"
+    prose = browser.execute_script(  # the page's text outside code, outputs and typeset math
+        "const a = arguments[0].cloneNode(true);"
+        "a.querySelectorAll('pre, .cell_output, mjx-container, mjx-assistive-mml').forEach(e => e.remove());"
+        "return a.textContent;", _main(browser))
+    for raw in RAW_TEX:
+        assert raw not in prose, f"{page} shows raw TeX {raw!r}"
+    formula = displayed[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", formula)
+    path = SCREENSHOTS / f"math_{Path(page).name}.png"
+    path.write_bytes(formula.screenshot_as_png)
+    assert path.stat().st_size > 1_000
