@@ -25,7 +25,7 @@ def prefer_legacy_keras():
     """Set ``TF_USE_LEGACY_KERAS=1``; if TensorFlow is already loaded, check it."""
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     if "tensorflow" in sys.modules:
-        check_legacy_keras()
+        raise_if_keras_3()
 
 
 def keras_major_version():
@@ -40,8 +40,8 @@ def keras_major_version():
     return int(str(version).split(".")[0])
 
 
-def check_legacy_keras():
-    """Raise :class:`KerasVersionError` unless ``tf.keras`` is Keras 2."""
+def raise_if_keras_3():
+    """Raise :class:`KerasVersionError` unless ``tf.keras`` is Keras 2 (tf_keras)."""
     try:
         major = keras_major_version()
     except ImportError as err:  # tf_keras missing
@@ -52,7 +52,7 @@ def check_legacy_keras():
 
 def keras():
     """The ``tf_keras`` module, after checking that tf.keras is Keras 2 too."""
-    check_legacy_keras()
+    raise_if_keras_3()
     import tf_keras
 
     return tf_keras

@@ -17,16 +17,17 @@ def read_pruning_summaries(log_dir):
         Columns ``step``, ``layer``, ``sparsity``, ``threshold``; one row per
         layer and logged step, sorted.
     """
-    from prunebook._keras import check_legacy_keras
+    from prunebook._keras import raise_if_keras_3
 
-    check_legacy_keras()
+    raise_if_keras_3()
     import tensorflow as tf
     from tensorflow.core.util import event_pb2
 
     folder = Path(log_dir) / "metrics"
     files = sorted(folder.glob("events.out.tfevents.*")) if folder.is_dir() else []
     if not files:
-        raise ValueError(f"log_dir must hold PruningSummaries logs (metrics/events.out.tfevents.*): {log_dir}")
+        raise ValueError("log_dir must hold PruningSummaries logs (metrics/events.out.tfevents.*): "
+                         f"{log_dir}")
     records = {}
     for path in files:
         for record in tf.data.TFRecordDataset(str(path)):
@@ -34,7 +35,10 @@ def read_pruning_summaries(log_dir):
             for value in event.summary.value:
                 name, kind = value.tag.rsplit("/", 1)
                 layer = name.split("/")[0].removeprefix("prune_low_magnitude_")
-                number = float(tf.make_ndarray(value.tensor)) if value.HasField("tensor") else value.simple_value
+                if value.HasField("tensor"):
+                    number = float(tf.make_ndarray(value.tensor))
+                else:
+                    number = value.simple_value
                 records.setdefault((int(event.step), layer), {})[kind] = number
     rows = [{"step": step, "layer": layer, **values} for (step, layer), values in records.items()]
     return pd.DataFrame(rows).sort_values(["step", "layer"], ignore_index=True)

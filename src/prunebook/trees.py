@@ -14,7 +14,7 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
-from prunebook.validation import check_nonnegative_int, check_open_unit
+from prunebook.validation import require_nonnegative_int, require_open_unit
 
 LEAF = -1  # scikit-learn's marker for "no child"
 
@@ -30,11 +30,11 @@ def breast_cancer_splits(*, prune_size=0.2, test_size=0.2, random_state=0):
     dict
         ``{"train": (X, y), "prune": (X, y), "test": (X, y)}``.
     """
-    check_open_unit(prune_size, "prune_size")
-    check_open_unit(test_size, "test_size")
+    require_open_unit(prune_size, "prune_size")
+    require_open_unit(test_size, "test_size")
     if prune_size + test_size >= 1:
         raise ValueError(f"prune_size + test_size must be < 1, got {prune_size + test_size}")
-    check_nonnegative_int(random_state, "random_state")
+    require_nonnegative_int(random_state, "random_state")
     X, y = load_breast_cancer(return_X_y=True)
     X_rest, X_test, y_rest, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=random_state)
