@@ -5,7 +5,8 @@ import tf_keras as keras
 from prunebook.deploy import (
     CSRModel, TFLiteModel, binary_entropy, bitmask_layout, compressed_sizes, entropy_bound_bytes,
     median_seconds, quantize_int8, to_tflite)
-from prunebook.magnitude import apply_masks, kernels_of, layerwise_masks
+from prunebook.magnitude import apply_masks, layerwise_masks
+from prunebook.sparsity import kernels_of
 
 
 def small_model(sparsity=0.0):
@@ -87,10 +88,18 @@ def test_csr_model_equals_keras():
     assert csr.nnz == sum(int(np.count_nonzero(k)) for k in kernels_of(model))
 
 
-def test_median_seconds():
-    assert median_seconds(lambda: None, repeats=3, warmup=0) >= 0
+def test_median_seconds_is_the_median_of_the_timed_calls_after_the_warmup(monkeypatch):
+    from prunebook import deploy
+
+    clock = iter([0.0, 5.0, 10.0, 11.0, 20.0, 22.0])  # start/stop of three timed calls: 5 s, 1 s, 2 s
+    monkeypatch.setattr(deploy.time, "perf_counter", lambda: next(clock))
+    calls = []
+    assert median_seconds(lambda: calls.append(1), repeats=3, warmup=2) == 2.0  # not the mean, 2.67
+    assert len(calls) == 5  # two warm-up calls (not timed) and three timed ones
     with pytest.raises(ValueError, match="repeats"):
         median_seconds(lambda: None, repeats=0)
+    with pytest.raises(ValueError, match="warmup"):
+        median_seconds(lambda: None, warmup=-1)
 
 
 def test_dense_numpy_forward_and_latency_table():

@@ -3,8 +3,8 @@ import pytest
 import tf_keras as keras
 
 from prunebook.magnitude import (
-    apply_masks, global_masks, kernels_of, layerwise_masks, magnitude_mask, masks_for, mse, one_shot_curve,
-    tfmot_mask)
+    apply_masks, global_masks, layerwise_masks, magnitude_mask, masks_for, mse, one_shot_curve, tfmot_mask)
+from prunebook.sparsity import kernels_of
 
 
 @pytest.mark.parametrize("shape, sparsity", [((40, 30), 0.5), ((64,), 0.75), ((17, 13), 0.9),

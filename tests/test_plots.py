@@ -36,6 +36,17 @@ def test_schedule_plot_shows_formula_and_staircase():
     assert stair.get_ydata()[1550] == pytest.approx(s.target(1500))
 
 
+def test_schedule_plot_of_a_schedule_without_end():
+    from prunebook.schedules import ConstantSchedule
+
+    ax = plot_schedule(ConstantSchedule(0.6, begin_step=100, end_step=None), last_step=400)
+    formula, stair = ax.get_lines()[:2]
+    assert len(formula.get_xdata()) == 400
+    assert stair.get_ydata()[98] == 0 and stair.get_ydata()[99] == pytest.approx(0.6)
+    with pytest.raises(ValueError, match="last_step"):
+        plot_schedule(PolynomialSchedule(0.0, 0.5, 0, 10), last_step=0)
+
+
 def test_weight_histograms_one_panel_per_kernel():
     import tf_keras as keras
 
@@ -46,3 +57,12 @@ def test_weight_histograms_one_panel_per_kernel():
     assert sum(p.get_height() for p in axes[0].patches) == 12
     with pytest.raises(ValueError, match="one axis per kernel"):
         plot_weight_histograms(model, axes=[axes[0]])
+
+
+def test_weight_histograms_read_through_pruning_wrappers():
+    import tensorflow_model_optimization as tfmot
+    import tf_keras as keras
+
+    model = keras.Sequential([keras.layers.Dense(4, input_dim=3, name="a"), keras.layers.Dense(1, name="b")])
+    axes = plot_weight_histograms(tfmot.sparsity.keras.prune_low_magnitude(model), bins=5)
+    assert [ax.get_title() for ax in axes] == ["a: 12 weights", "b: 4 weights"]

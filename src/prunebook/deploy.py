@@ -16,7 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from prunebook.validation import check_nonnegative_int, check_positive_int
+from prunebook.sparsity import kernel_layers
+from prunebook.validation import (
+    require_int_in, require_nonnegative_int, require_one_of, require_positive_float, require_positive_int,
+    require_probability)
 
 TFLITE_MODES = ("float", "dynamic", "int8")
 
@@ -62,8 +65,7 @@ def compressed_sizes(data):
 
 def binary_entropy(p):
     """Entropy in bits of a yes/no event of probability ``p``."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must lie in [0, 1], got {p!r}")
+    p = require_probability(p, "p")
     if p in (0.0, 1.0):
         return 0.0
     return -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
@@ -76,13 +78,10 @@ def entropy_bound_bytes(n_weights, n_nonzero, *, bytes_per_value=4, n_dense=0):
     where they sit costs the entropy of the mask, ``n_weights * H(n_nonzero / n_weights)``
     bits. ``n_dense`` further values (biases) are stored as they are.
     """
-    check_positive_int(n_weights, "n_weights")
-    check_nonnegative_int(n_nonzero, "n_nonzero")
-    check_nonnegative_int(n_dense, "n_dense")
-    if n_nonzero > n_weights:
-        raise ValueError(f"n_nonzero must lie in [0, n_weights={n_weights}], got {n_nonzero}")
-    if bytes_per_value <= 0:
-        raise ValueError(f"bytes_per_value must be > 0, got {bytes_per_value!r}")
+    require_positive_int(n_weights, "n_weights")
+    require_int_in(n_nonzero, "n_nonzero", 0, n_weights)
+    require_nonnegative_int(n_dense, "n_dense")
+    require_positive_float(bytes_per_value, "bytes_per_value")
     mask_bits = n_weights * binary_entropy(n_nonzero / n_weights)
     return (n_nonzero + n_dense) * bytes_per_value + mask_bits / 8
 
@@ -95,17 +94,17 @@ def quantize_int8(values):
     return np.clip(np.round(values / scale), -127, 127).astype(np.int8), scale
 
 
+#: The value types :func:`bitmask_layout` stores.
+LAYOUT_DTYPES = ("float32", "int8")
+
+
 def bitmask_layout(model, *, dtype="float32"):
     """The model's weights as bytes: per kernel a packed bit mask plus its non-zero values
     (float32, or int8 with one float32 scale), then the biases as float32."""
-    if dtype not in ("float32", "int8"):
-        raise ValueError(f"dtype must be 'float32' or 'int8', got {dtype!r}")
+    require_one_of(dtype, "dtype", LAYOUT_DTYPES)
     parts = []
-    for layer in model.layers:
-        kernel = getattr(layer, "kernel", None)
-        if kernel is None:
-            continue
-        k = kernel.numpy().ravel()
+    for layer in kernel_layers(model):
+        k = layer.kernel.numpy().ravel()
         nonzero = k[k != 0]
         parts.append(np.packbits(k != 0).tobytes())
         if dtype == "float32":
@@ -129,8 +128,7 @@ def to_tflite(model, mode, *, representative=None):
     """
     import tensorflow as tf
 
-    if mode not in TFLITE_MODES:
-        raise ValueError(f"mode must be one of {TFLITE_MODES}, got {mode!r}")
+    require_one_of(mode, "mode", TFLITE_MODES)
     if mode == "int8" and (representative is None or len(representative) == 0):
         raise ValueError("representative must hold example inputs for mode='int8'")
     with quiet():
@@ -175,9 +173,8 @@ class TFLiteModel:
     def __init__(self, flatbuffer, *, op_resolver="default", num_threads=1):
         from ai_edge_litert import interpreter as litert
 
-        if op_resolver not in OP_RESOLVERS:
-            raise ValueError(f"op_resolver must be one of {OP_RESOLVERS}, got {op_resolver!r}")
-        check_positive_int(num_threads, "num_threads")
+        require_one_of(op_resolver, "op_resolver", OP_RESOLVERS)
+        require_positive_int(num_threads, "num_threads")
         if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
             raise ValueError("flatbuffer must be the non-empty bytes of a TFLite model")
         resolver = {"default": litert.OpResolverType.AUTO,
@@ -210,11 +207,8 @@ class CSRModel:
     def __init__(self, model):
         from scipy import sparse
 
-        self.layers = []
-        for layer in model.layers:
-            kernel = getattr(layer, "kernel", None)
-            if kernel is not None:
-                self.layers.append((sparse.csr_matrix(kernel.numpy().T), layer.bias.numpy()))
+        self.layers = [(sparse.csr_matrix(layer.kernel.numpy().T), layer.bias.numpy())
+                       for layer in kernel_layers(model)]
         if not self.layers:
             raise ValueError("model has no layer with a kernel")
 
@@ -233,8 +227,8 @@ class CSRModel:
 
 def median_seconds(fn, *, repeats=50, warmup=5):
     """Median wall-clock seconds of ``fn()`` over ``repeats`` calls, after ``warmup`` calls."""
-    check_positive_int(repeats, "repeats")
-    check_nonnegative_int(warmup, "warmup")
+    require_positive_int(repeats, "repeats")
+    require_nonnegative_int(warmup, "warmup")
     for _ in range(warmup):
         fn()
     times = []
@@ -247,8 +241,7 @@ def median_seconds(fn, *, repeats=50, warmup=5):
 
 def dense_kernels_model(model):
     """Plain NumPy forward pass with dense kernels (the baseline of the sparse product)."""
-    layers = [(layer.kernel.numpy(), layer.bias.numpy()) for layer in model.layers
-              if getattr(layer, "kernel", None) is not None]
+    layers = [(layer.kernel.numpy(), layer.bias.numpy()) for layer in kernel_layers(model)]
     if not layers:
         raise ValueError("model has no layer with a kernel")
 
@@ -272,6 +265,7 @@ def latency_table(models, x, *, batch_sizes=(1, 1024), repeats=50):
 
     rows = {}
     for name, predict in models.items():
-        rows[name] = {f"batch {b}": median_seconds(lambda b=b: predict(x[:b]), repeats=repeats if b == 1 else max(3, repeats // 10))
+        rows[name] = {f"batch {b}": median_seconds(lambda b=b: predict(x[:b]),
+                                                   repeats=repeats if b == 1 else max(3, repeats // 10))
                       for b in batch_sizes}
     return pd.DataFrame(rows).T

@@ -8,10 +8,11 @@ import os
 import platform
 
 
-def _cpu():
+def _cpu(cpuinfo="/proc/cpuinfo"):
+    """The CPU's model name (from Linux's ``cpuinfo`` where there is one) and its core count."""
     name = platform.processor() or platform.machine() or "unknown CPU"
     try:
-        with open("/proc/cpuinfo") as info:
+        with open(cpuinfo) as info:
             for line in info:
                 if line.startswith("model name"):
                     name = line.split(":", 1)[1].strip()

@@ -1,19 +1,14 @@
 """Magnitude pruning by hand: masks that keep the largest |w|, layer by layer or globally.
 
 The rule is tfmot's (``pruning_impl.Pruning._update_mask``): for a target
-sparsity ``s`` over ``n`` weights, keep ``k = max(round(n * (1 - s)), 1)``
-weights, those whose magnitude is at least the k-th largest (so ties at the
-threshold are all kept). ``round`` halves to even, in float32, as TensorFlow does.
+sparsity ``s`` over ``n`` weights, keep ``k`` weights
+(:func:`prunebook.sparsity.kept_count`), those whose magnitude is at least the
+k-th largest (so ties at the threshold are all kept).
 """
 import numpy as np
 
-from prunebook.validation import check_sparsity
-
-
-def _kept(n, sparsity):
-    """tfmot's number of weights to keep, computed in float32 as TensorFlow does."""
-    k = np.round(np.float32(n) * (np.float32(1.0) - np.float32(sparsity)))
-    return int(max(k, 1))
+from prunebook.sparsity import kept_count, kernel_layers, kernels_of
+from prunebook.validation import require_one_of, require_sparsity
 
 
 def _threshold(magnitudes, k):
@@ -23,12 +18,12 @@ def _threshold(magnitudes, k):
 
 def magnitude_mask(weights, sparsity):
     """The 0/1 mask (same shape and dtype as ``weights``) tfmot computes for one tensor."""
-    check_sparsity(sparsity, "sparsity")
+    require_sparsity(sparsity, "sparsity")
     w = np.asarray(weights)
     if w.size == 0:
         raise ValueError("weights must hold at least one value")
     magnitudes = np.abs(w).ravel()
-    threshold = _threshold(magnitudes, _kept(w.size, sparsity))
+    threshold = _threshold(magnitudes, kept_count(w.size, sparsity))
     return (np.abs(w) >= threshold).astype(w.dtype)
 
 
@@ -39,33 +34,34 @@ def layerwise_masks(kernels, sparsity):
 
 def global_masks(kernels, sparsity):
     """Masks from one threshold over all kernels together: small layers may lose more or less."""
-    check_sparsity(sparsity, "sparsity")
+    require_sparsity(sparsity, "sparsity")
     if not kernels:
         raise ValueError("kernels must hold at least one array")
     magnitudes = np.concatenate([np.abs(np.asarray(k)).ravel() for k in kernels])
-    threshold = _threshold(magnitudes, _kept(magnitudes.size, sparsity))
+    threshold = _threshold(magnitudes, kept_count(magnitudes.size, sparsity))
     return [(np.abs(np.asarray(k)) >= threshold).astype(np.asarray(k).dtype) for k in kernels]
+
+
+#: The two ways :func:`masks_for` picks the weights to prune.
+MODES = ("layer-wise", "global")
 
 
 def masks_for(kernels, sparsity, mode):
     """``layerwise_masks`` or ``global_masks``, by name."""
-    if mode == "layer-wise":
-        return layerwise_masks(kernels, sparsity)
-    if mode == "global":
-        return global_masks(kernels, sparsity)
-    raise ValueError(f"mode must be 'layer-wise' or 'global', got {mode!r}")
+    require_one_of(mode, "mode", MODES)
+    return layerwise_masks(kernels, sparsity) if mode == "layer-wise" else global_masks(kernels, sparsity)
 
 
 def tfmot_mask(weights, sparsity):
     """The mask tfmot's own code computes for ``weights`` at ``sparsity`` (for comparison)."""
-    from prunebook._keras import check_legacy_keras
+    from prunebook._keras import raise_if_keras_3
 
-    check_legacy_keras()
+    raise_if_keras_3()
     import tensorflow as tf
     import tensorflow_model_optimization as tfmot
     from tensorflow_model_optimization.python.core.sparsity.keras import pruning_impl
 
-    check_sparsity(sparsity, "sparsity")
+    require_sparsity(sparsity, "sparsity")
     w = tf.Variable(np.asarray(weights, dtype=np.float32))
     mask = tf.Variable(tf.ones_like(w))
     threshold = tf.Variable(0.0)
@@ -78,23 +74,19 @@ def tfmot_mask(weights, sparsity):
     return new_mask.numpy()
 
 
-def kernels_of(model):
-    """The kernels of the model's layers that have one, in layer order."""
-    return [layer.kernel.numpy() for layer in model.layers if getattr(layer, "kernel", None) is not None]
-
-
 def apply_masks(model, masks):
     """A copy of ``model`` whose kernels are multiplied by ``masks`` (the original is untouched)."""
     from prunebook._keras import keras
 
-    layers = [layer for layer in model.layers if getattr(layer, "kernel", None) is not None]
-    if len(masks) != len(layers):
-        raise ValueError(f"masks must hold one mask per kernel ({len(layers)}), got {len(masks)}")
+    n_kernels = len(kernel_layers(model))
+    if len(masks) != n_kernels:
+        raise ValueError(f"masks must hold one mask per kernel ({n_kernels}), got {len(masks)}")
     pruned = keras().models.clone_model(model)
     pruned.set_weights(model.get_weights())
-    for layer, mask in zip([l for l in pruned.layers if getattr(l, "kernel", None) is not None], masks):
+    for layer, mask in zip(kernel_layers(pruned), masks):
         if mask.shape != tuple(layer.kernel.shape):
-            raise ValueError(f"mask shape {mask.shape} does not match kernel {tuple(layer.kernel.shape)} of {layer.name}")
+            raise ValueError(f"mask shape {mask.shape} does not match kernel "
+                             f"{tuple(layer.kernel.shape)} of {layer.name}")
         layer.kernel.assign(layer.kernel.numpy() * mask)
     return pruned
 

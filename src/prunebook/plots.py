@@ -2,6 +2,9 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from prunebook.sparsity import kernel_layers
+from prunebook.validation import require_positive_int
+
 
 def plot_curves(histories, *, ax=None, title=None):
     """Loss and validation loss of several runs on one log-scale figure.
@@ -38,12 +41,19 @@ def plot_curves(histories, *, ax=None, title=None):
 
 
 def plot_schedule(schedule, *, last_step, ax=None):
-    """The formula's target sparsity and tfmot's staircase, over steps 1..last_step."""
+    """The formula's target sparsity and tfmot's staircase, over steps 1..last_step.
+
+    The steps run on to the schedule's ``end_step`` when it comes after ``last_step`` (the
+    run ends before the ramp); a schedule without an end (``ConstantSchedule(end_step=None)``)
+    is drawn up to ``last_step``.
+    """
+    last_step = require_positive_int(last_step, "last_step")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
-    steps = np.arange(1, max(int(last_step), schedule.end_step) + 1)
+    steps = np.arange(1, max(last_step, schedule.end_step or 0) + 1)
     ax.plot(steps, schedule.target(steps), label="formula (target sparsity)")
-    ax.step(steps, schedule.mask_sparsity(steps), where="post", label=f"mask (updated every {schedule.frequency} steps)")
+    ax.step(steps, schedule.mask_sparsity(steps), where="post",
+            label=f"mask (updated every {schedule.frequency} steps)")
     ax.axvline(last_step, color="black", linestyle=":", label=f"training ends (step {last_step})")
     ax.set_xlabel("training step")
     ax.set_ylabel("sparsity (fraction of kernel weights set to zero)")
@@ -54,7 +64,7 @@ def plot_schedule(schedule, *, last_step, ax=None):
 
 def plot_weight_histograms(model, *, bins=200, axes=None):
     """One histogram per kernel of ``model`` (log-scaled counts), zeros included."""
-    layers = [layer for layer in model.layers if getattr(layer, "kernel", None) is not None]
+    layers = kernel_layers(model)
     if not layers:
         raise ValueError("model has no layer with a kernel")
     if axes is None:
