@@ -17,9 +17,8 @@ from prunebook import article
 from prunebook.data import article_data
 from prunebook.deploy import (CSRModel, bitmask_layout, compressed_sizes, dense_kernels_model,
                               entropy_bound_bytes, latency_table, to_tflite)
-from prunebook.experiments import SETTINGS, nonzero_params, sweep_runs
-from prunebook.models import article_mlp
-from prunebook.training import fit_baseline
+from prunebook.experiments import baseline_run, sweep_runs
+from prunebook.sparsity import nonzero_params
 
 
 def main():
@@ -28,23 +27,25 @@ def main():
     args = parser.parse_args()
     data = article_data()
     x_val = data[1]
-    dense = fit_baseline(article_mlp(seed=article.SEED), data, progress=False, **SETTINGS).model
-    pruned = {s: r.model for s, r in sweep_runs(data, sparsities=(0.5, 0.75, 0.9, 0.95), progress=False).items()}
-    n_params = dense.count_params()
-    n_bias = 2049
-    n_kernel = n_params - n_bias
-    dense_bytes = 4 * n_params
+    full = article.training_settings("full")
+    dense = baseline_run(data, progress=False, **full).model
+    pruned = {s: r.model for s, r in sweep_runs(data, sparsities=(0.5, 0.75, 0.9, 0.95), progress=False,
+                                                **full).items()}
+    n_bias, n_kernel, dense_bytes = article.N_BIAS, article.N_KERNEL, article.DENSE_BYTES
     m75 = pruned[0.75]
     nnz = nonzero_params(m75) - n_bias
     weights = b"".join(w.tobytes() for w in m75.get_weights())
-    for label, size in [("gzip", compressed_sizes(weights)["gzip"]), ("lzma", compressed_sizes(weights)["lzma"]),
+    packed = compressed_sizes(weights)
+    for label, size in [("gzip", packed["gzip"]), ("lzma", packed["lzma"]),
                         ("bit mask + float32, lzma", compressed_sizes(bitmask_layout(m75))["lzma"])]:
         print(f"75 % float32, {label}: {dense_bytes / size:.2f}x")
     print(f"75 % float32 bound: {dense_bytes / entropy_bound_bytes(n_kernel, nnz, n_dense=n_bias):.2f}x")
     int8_tflite = to_tflite(m75, "int8", representative=data[0][:200])
     print(f"75 % TFLite int8, lzma: {dense_bytes / compressed_sizes(int8_tflite)['lzma']:.2f}x")
-    print(f"75 % bit mask + int8, lzma: {dense_bytes / compressed_sizes(bitmask_layout(m75, dtype='int8'))['lzma']:.2f}x")
-    print(f"75 % int8 bound: {dense_bytes / entropy_bound_bytes(n_kernel, nnz, bytes_per_value=1, n_dense=n_bias):.2f}x")
+    int8_layout = compressed_sizes(bitmask_layout(m75, dtype="int8"))["lzma"]
+    print(f"75 % bit mask + int8, lzma: {dense_bytes / int8_layout:.2f}x")
+    int8_bound = entropy_bound_bytes(n_kernel, nnz, bytes_per_value=1, n_dense=n_bias)
+    print(f"75 % int8 bound: {dense_bytes / int8_bound:.2f}x")
     paths = {"dense NumPy, 0 %": dense_kernels_model(dense)}
     for s, m in {0.0: dense, **pruned}.items():
         paths[f"CSR, {s:.0%}"] = CSRModel(m).predict

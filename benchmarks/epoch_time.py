@@ -13,8 +13,7 @@ import statistics
 import prunebook  # noqa: F401  (before TensorFlow)
 from prunebook import article
 from prunebook.data import article_data
-from prunebook.models import article_mlp
-from prunebook.training import fit_baseline, fit_pruned
+from prunebook.experiments import article_schedule_run, baseline_run
 
 
 def main():
@@ -25,12 +24,11 @@ def main():
     if args.epochs < 2 or args.repeats < 1:
         parser.error("--epochs must be >= 2 and --repeats >= 1")
     data = article_data()
-    common = {"epochs": args.epochs, "batch_size": article.BATCH_SIZE,
-              "learning_rate": article.LEARNING_RATE, "progress": False, "cache": False}
+    common = {**article.training_settings("full"), "epochs": args.epochs, "progress": False, "cache": False}
     times = {"baseline": [], "pruned": []}
     for repeat in range(args.repeats):
-        base = fit_baseline(article_mlp(seed=article.SEED), data, **common).history
-        pruned = fit_pruned(article_mlp(seed=article.SEED), data, article.SCHEDULE, **common).history
+        base = baseline_run(data, **common).history
+        pruned = article_schedule_run(data, **common).history
         times["baseline"] += base.seconds[1:]
         times["pruned"] += pruned.seconds[1:]
         print(f"repeat {repeat + 1}: baseline {statistics.median(base.seconds[1:]):.4f} s/epoch, "

@@ -16,27 +16,24 @@ from pathlib import Path
 import prunebook  # noqa: F401  (before TensorFlow)
 from prunebook import article
 from prunebook.data import article_data
-from prunebook.experiments import SETTINGS, small_dense_runs, sweep_runs
-from prunebook.models import article_mlp
-from prunebook.reference import write_reference
-from prunebook.training import fit_baseline, fit_pruned
+from prunebook.experiments import article_schedule_run, baseline_run, small_dense_runs, sweep_runs
+from prunebook.reference import SEEDS, run_name, write_reference
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "prunebook" / "reference"
 
 
 def main():
     data = article_data()
-    settings = {k: v for k, v in SETTINGS.items() if k != "seed"}
+    full = article.training_settings("full")  # full-scale runs, whatever PRUNEBOOK_SCALE says
     runs = {}
-    for seed in (0, 1, 2):
-        suffix = "" if seed == 0 else f"_seed{seed}"
-        runs["baseline" + suffix] = fit_baseline(article_mlp(seed=seed), data, seed=seed, **settings).history
-        runs["pruned" + suffix] = fit_pruned(article_mlp(seed=seed), data, article.SCHEDULE, seed=seed,
-                                             **settings).history
+    for seed in SEEDS:
+        settings = {**full, "seed": seed}
+        runs[run_name("baseline", seed)] = baseline_run(data, **settings).history
+        runs[run_name("pruned", seed)] = article_schedule_run(data, **settings).history
     write_reference(OUT / "article.json", runs)
 
-    sweep = sweep_runs(data)
-    dense = small_dense_runs(data, {s: sweep[s] for s in (0.75, 0.9)})
+    sweep = sweep_runs(data, **full)
+    dense = small_dense_runs(data, {s: sweep[s] for s in (0.75, 0.9)}, **full)
     reaching = {f"sweep_{s}": run.history for s, run in sweep.items()}
     reaching.update({f"dense_{s}": run.history for s, (_, run) in dense.items()})
     write_reference(OUT / "reaching.json", reaching)

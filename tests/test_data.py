@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from prunebook.data import DATA_SEED, article_data
+from prunebook.article import DATA_SEED
+from prunebook.data import article_data
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from prunebook import article
 from prunebook.exercises import (
     NotYet, Verdict, check_first_sparsity_over, check_mask_function, check_tree_largest_alpha,
     check_tree_rep_on_training_set)
@@ -97,8 +98,9 @@ def test_best_sweep_check():
 def test_deployment_checks():
     from prunebook.deploy import bitmask_layout, entropy_bound_bytes
     from prunebook.exercises import check_bound_ratio, check_int8_layout_bytes
-    from prunebook.magnitude import apply_masks, kernels_of, layerwise_masks
+    from prunebook.magnitude import apply_masks, layerwise_masks
     from prunebook.models import article_mlp
+    from prunebook.sparsity import kernels_of
 
     model = article_mlp()
     pruned = apply_masks(model, layerwise_masks(kernels_of(model), 0.9))
@@ -106,7 +108,8 @@ def test_deployment_checks():
     with pytest.raises(NotYet, match="packed mask"):
         check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")) + 1)
     kept = sum(int(np.count_nonzero(k)) for k in kernels_of(pruned))
-    assert check_bound_ratio(4 * 2_075_649 / entropy_bound_bytes(2_073_600, kept, n_dense=2049))
+    bound = entropy_bound_bytes(article.N_KERNEL, kept, n_dense=article.N_BIAS)
+    assert check_bound_ratio(article.DENSE_BYTES / bound)
     with pytest.raises(NotYet, match="H\\(kept share\\)"):
         check_bound_ratio(10.0)
 
@@ -116,7 +119,7 @@ def test_reproducing_checks():
     from prunebook.schedules import steps_per_epoch
 
     # the schedule ends at step 5,000: 625 epochs of 8 steps; 200 epochs of 25 steps
-    assert check_epochs_to_reach_target(5000 // steps_per_epoch(8000, 1024))
+    assert check_epochs_to_reach_target(5000 // steps_per_epoch(article.N_TRAIN, article.BATCH_SIZE))
     with pytest.raises(NotYet, match="short of 0.75"):
         check_epochs_to_reach_target(624)
     with pytest.raises(NotYet, match="fewer do too"):
@@ -130,8 +133,8 @@ def test_reproducing_checks():
         check_largest_batch_for_target(256)
     with pytest.raises(NotYet, match="from 1 to 8000"):
         check_largest_batch_for_target(0)
-    zeros = 0.75 * (1000 * 1024 + 1024 * 1024 + 1024)
-    assert check_zero_share(zeros / 2_075_649)
+    zeros = 0.75 * article.N_KERNEL
+    assert check_zero_share(zeros / article.N_PARAMS)
     with pytest.raises(NotYet, match="biases count"):
         check_zero_share(0.75)
     with pytest.raises(NotYet, match="count the zeros"):
@@ -169,8 +172,19 @@ def test_checks_keep_their_names_and_docs():
         assert check.__name__ == name and check.__doc__
 
 
-def test_a_verdict_is_silent_in_a_notebook_and_truthy_when_right(capsys):
+def test_a_verdict_is_truthy_when_right_and_prints_its_message(capsys):
     verdict = check_first_sparsity_over(0.7, {0.0: 1.0, 0.7: 2.0})
     assert isinstance(verdict, Verdict) and verdict and verdict.message == "Correct."
     assert capsys.readouterr().out == "Correct.\n"
-    assert verdict._ipython_display_() is None  # IPython shows no True/False under the message
+
+
+@pytest.mark.parametrize("correct", [True, False])
+def test_a_verdict_shows_nothing_under_the_message_in_a_notebook(correct):
+    """What IPython shows for the value of a cell that ends with a check: nothing at all."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    data, metadata = shell.display_formatter.format(Verdict(correct, "message"))
+    assert data == {} and metadata == {}  # no "Verdict(...)" or True/False under the printed message
+    # a plain object would be shown (the formatter is not just silent for everything)
+    assert shell.display_formatter.format(("True", correct))[0]["text/plain"]

@@ -1,12 +1,13 @@
 import numpy as np
 import pytest
 
-from prunebook.models import ARTICLE_PARAMS, article_mlp
+from prunebook import article
+from prunebook.models import article_mlp
 
 
 def test_parameter_count_is_the_articles():
     model = article_mlp()
-    assert model.count_params() == ARTICLE_PARAMS == 2_075_649
+    assert model.count_params() == article.N_PARAMS == 2_075_649
     assert [layer.name for layer in model.layers] == ["hidden_1", "relu_1", "hidden_2", "relu_2", "output"]
 
 
@@ -36,9 +37,9 @@ def test_bad_settings(kwargs, name):
 def test_parameter_count_formula_and_matching_width():
     from prunebook.models import mlp_params, width_for_params
 
-    assert mlp_params(1024) == ARTICLE_PARAMS
+    assert mlp_params(1024) == article.N_PARAMS
     assert article_mlp(units=37).count_params() == mlp_params(37)
-    for n in (ARTICLE_PARAMS, 500_000, 210_000, 2_000):
+    for n in (article.N_PARAMS, 500_000, 210_000, 2_000):
         w = width_for_params(n)
         assert all(abs(mlp_params(w) - n) <= abs(mlp_params(u) - n) for u in range(1, 1100))
     with pytest.raises(ValueError, match="n_params"):

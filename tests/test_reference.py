@@ -1,5 +1,7 @@
 import json
 
+import numpy as np
+
 import pytest
 
 from prunebook.history import History
@@ -50,3 +52,31 @@ def test_shipped_article_reference_holds_three_seeds_of_both_runs():
 def test_unknown_reference():
     with pytest.raises(ValueError, match="no reference"):
         load_reference("nope")
+
+
+def test_run_names_of_the_seeds():
+    from prunebook.reference import SEEDS, run_name
+
+    assert [run_name("pruned", s) for s in SEEDS] == ["pruned", "pruned_seed1", "pruned_seed2"]
+
+
+def test_seed_tolerance_is_the_largest_spread_of_any_runs_seeds():
+    from prunebook.reference import seed_tolerance
+
+    ref = {"a": h([1.0, 1.0]), "a_seed1": h([9.0, 1.1]), "a_seed2": h([1.0, 1.0]),
+           "b": h([1.0, 1.0]), "b_seed1": h([1.0, 1.2]), "b_seed2": h([1.0, 1.0])}
+    assert seed_tolerance(ref, ("a", "b"), from_epoch=2) == pytest.approx(np.log10(1.2))
+    assert seed_tolerance(ref, ("a",), from_epoch=2) == pytest.approx(np.log10(1.1))
+    assert seed_tolerance(ref, ("a",), from_epoch=1) == pytest.approx(np.log10(9.0))
+    with pytest.raises(ValueError, match="missing \\['c', 'c_seed1', 'c_seed2'\\]"):
+        seed_tolerance(ref, ("c",), from_epoch=1)
+    with pytest.raises(ValueError, match="runs"):
+        seed_tolerance(ref, (), from_epoch=1)
+
+
+def test_the_shipped_seed_tolerance_of_the_article():
+    from prunebook import article
+    from prunebook.reference import seed_tolerance
+
+    tolerance = seed_tolerance(load_reference("article"), from_epoch=article.FROM_EPOCH)
+    assert tolerance == pytest.approx(0.1235, abs=1e-4)  # a factor 1.33: what chapters 03 and 05 allow

@@ -2,22 +2,22 @@
 
 The article calls ``make_regression(n_samples=10000, n_features=1000,
 n_informative=500, noise=3)`` without a ``random_state``, so every run of it
-draws a different data set. The book fixes ``random_state=DATA_SEED``.
+draws a different data set. The book fixes ``random_state=article.DATA_SEED``.
+The settings live in :mod:`prunebook.article`.
 """
 import numpy as np
 from sklearn.datasets import make_regression
 from sklearn.model_selection import train_test_split
 
-from prunebook.validation import check_nonnegative_int, check_open_unit, check_positive_int
-
-#: Seed the book passes to ``make_regression`` (the article passes none).
-DATA_SEED = 0
-#: Seed of the train/validation split, as in the article.
-SPLIT_SEED = 42
+from prunebook import article
+from prunebook.validation import (
+    require_int_in, require_nonnegative_float, require_nonnegative_int, require_open_unit,
+    require_positive_int)
 
 
-def article_data(*, n_samples=10_000, n_features=1_000, n_informative=500, noise=3.0,
-                 test_size=0.2, random_state=DATA_SEED, split_random_state=SPLIT_SEED):
+def article_data(*, n_samples=article.N_SAMPLES, n_features=article.N_FEATURES,
+                 n_informative=article.N_INFORMATIVE, noise=article.NOISE, test_size=article.TEST_SIZE,
+                 random_state=article.DATA_SEED, split_random_state=article.SPLIT_SEED):
     """Make, scale and split the article's data set.
 
     Each feature column is divided by its largest absolute value and the
@@ -38,18 +38,16 @@ def article_data(*, n_samples=10_000, n_features=1_000, n_informative=500, noise
     Returns
     -------
     x_train, x_val, y_train, y_val : numpy.ndarray
-        float32 arrays (Keras casts to float32 anyway), in ``train_test_split`` order.
+        float32 arrays (Keras casts to float32 anyway), in ``train_test_split`` order;
+        ``x_train`` has :func:`prunebook.article.train_rows` rows.
     """
-    check_positive_int(n_samples, "n_samples")
-    check_positive_int(n_features, "n_features")
-    check_positive_int(n_informative, "n_informative")
-    if n_informative > n_features:
-        raise ValueError(f"n_informative must lie in [1, n_features={n_features}], got {n_informative}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    check_open_unit(test_size, "test_size")
-    check_nonnegative_int(random_state, "random_state")
-    check_nonnegative_int(split_random_state, "split_random_state")
+    require_positive_int(n_samples, "n_samples")
+    require_positive_int(n_features, "n_features")
+    require_int_in(n_informative, "n_informative", 1, n_features)
+    require_nonnegative_float(noise, "noise")
+    require_open_unit(test_size, "test_size")
+    require_nonnegative_int(random_state, "random_state")
+    require_nonnegative_int(split_random_state, "split_random_state")
 
     x, y = make_regression(n_samples=n_samples, n_features=n_features,
                            n_informative=n_informative, noise=noise,

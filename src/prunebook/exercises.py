@@ -14,11 +14,9 @@ import functools
 
 import numpy as np
 
+from prunebook import article
+
 PLACEHOLDER = ...
-# The article's run: 8,000 training rows (10,000 less the 20 % validation split) and the
-# kernels of its MLP (1000 -> 1024 -> 1024 -> 1).
-_N_TRAIN = 8000
-_KERNELS = (1000 * 1024, 1024 * 1024, 1024)
 
 
 class Verdict:
@@ -85,12 +83,13 @@ def check_tree_largest_alpha(alpha):
     if not np.any(np.isclose(alphas, alpha, rtol=1e-9, atol=1e-12)):
         raise NotYet("alpha must be one of the values in cost_complexity_pruning_path(...).ccp_alphas")
     target = full.score(X_test, y_test)
-    keeps = [a for a in alphas
-             if DecisionTreeClassifier(random_state=0, ccp_alpha=a).fit(X_train, y_train).score(X_test, y_test) >= target]
+    keeps = [a for a in alphas if DecisionTreeClassifier(random_state=0, ccp_alpha=a)
+             .fit(X_train, y_train).score(X_test, y_test) >= target]
     if np.isclose(alpha, max(keeps), rtol=1e-9, atol=1e-12):
         return _ok("Correct: beyond this alpha the test accuracy falls below the unpruned tree's.")
     if not any(np.isclose(alpha, a, rtol=1e-9, atol=1e-12) for a in keeps):
-        raise NotYet("Not yet: the tree pruned with this alpha is less accurate on the test set than the unpruned tree.")
+        raise NotYet("Not yet: the tree pruned with this alpha is less accurate on the test set "
+                     "than the unpruned tree.")
     raise NotYet("Not yet: this alpha keeps the accuracy, but a larger alpha on the path does too.")
 
 
@@ -107,7 +106,8 @@ def check_tree_rep_on_training_set(n_leaves):
     full = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
     expected = tree_size(reduced_error_prune(full, X_train, y_train)[0])[0]
     if n_leaves == expected:
-        return _ok("Correct: on its own training data a fully grown tree makes no error, so no merge keeps its accuracy.")
+        return _ok("Correct: on its own training data a fully grown tree makes no error, "
+                   "so no merge keeps its accuracy.")
     raise NotYet("Not yet: think about the accuracy of a fully grown tree on the data it was grown on.")
 
 
@@ -130,7 +130,8 @@ def check_mask_function(fn):
         if not np.isin(got, (0, 1)).all():
             raise NotYet("A mask holds only zeros and ones.")
         if got.sum() != want.sum():
-            raise NotYet(f"For {w.size} weights at sparsity {sparsity} your mask keeps {int(got.sum())} weights; "
+            raise NotYet(f"For {w.size} weights at sparsity {sparsity} your mask keeps "
+                         f"{int(got.sum())} weights; "
                          "check how many tfmot keeps (it rounds, and keeps at least one).")
         if not np.array_equal(got, want):
             raise NotYet(f"For weights of shape {shape} at sparsity {sparsity} you keep the right number of "
@@ -159,19 +160,16 @@ def check_first_sparsity_over(answer, curve, *, factor=1.1):
 
 def _article_run(batch_size):
     """epochs -> the sparsity the article's schedule reaches at ``batch_size``."""
-    from prunebook import article
     from prunebook.schedules import reached_sparsity
 
-    return lambda epochs: reached_sparsity(article.SCHEDULE, n_samples=_N_TRAIN, batch_size=batch_size,
+    return lambda epochs: reached_sparsity(article.SCHEDULE, n_samples=article.N_TRAIN, batch_size=batch_size,
                                            epochs=epochs)
 
 
 @_exercise("a number of epochs")
-def check_epochs_to_reach_target(epochs, *, batch_size=1024):
+def check_epochs_to_reach_target(epochs, *, batch_size=article.BATCH_SIZE):
     """Reproducing, exercise 1: the fewest epochs at ``batch_size`` after which the article's
     schedule has reached its final sparsity."""
-    from prunebook import article
-
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise NotYet(f"epochs must be a positive whole number, got {epochs!r}")
     reached = _article_run(batch_size)
@@ -186,18 +184,19 @@ def check_epochs_to_reach_target(epochs, *, batch_size=1024):
 
 
 @_exercise("a batch size")
-def check_largest_batch_for_target(batch_size, *, epochs=200):
+def check_largest_batch_for_target(batch_size, *, epochs=article.EPOCHS):
     """Reproducing, exercise 2: the largest batch size at which the article's schedule reaches its
     final sparsity within ``epochs`` epochs."""
-    from prunebook import article
     from prunebook.schedules import steps_per_epoch
 
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or not 1 <= batch_size <= _N_TRAIN:
-        raise NotYet(f"batch_size must be a whole number from 1 to {_N_TRAIN}, got {batch_size!r}")
+    n_train = article.N_TRAIN
+    whole = isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool)
+    if not whole or not 1 <= batch_size <= n_train:
+        raise NotYet(f"batch_size must be a whole number from 1 to {n_train}, got {batch_size!r}")
     target = article.SCHEDULE.final_sparsity
     if _article_run(batch_size)(epochs) < target:
         raise NotYet(f"Not yet: at this batch size a run of {epochs} epochs has only "
-                     f"{steps_per_epoch(_N_TRAIN, batch_size) * epochs:,} steps, too few for the schedule.")
+                     f"{steps_per_epoch(n_train, batch_size) * epochs:,} steps, too few for the schedule.")
     if _article_run(batch_size + 1)(epochs) >= target:
         raise NotYet("Not yet: this batch size reaches the target, but a larger one does too.")
     return _ok("Correct: one more row a batch and an epoch has one step too few.")
@@ -207,21 +206,20 @@ def check_largest_batch_for_target(batch_size, *, epochs=200):
 def check_zero_share(share, *, kernel_sparsity=0.75):
     """Reproducing, exercise 3: the share of *all* the article's parameters (biases included)
     that is zero when every kernel is pruned to ``kernel_sparsity`` by tfmot."""
-    from prunebook.models import ARTICLE_PARAMS
-
     if not isinstance(share, (int, float, np.floating)) or not 0 <= share <= 1:
         raise NotYet(f"share must be a fraction in [0, 1], got {share!r}")
     zeros = sum(n - k for n, k in _article_kept(kernel_sparsity))
-    expected = zeros / ARTICLE_PARAMS
+    expected = zeros / article.N_PARAMS
     if abs(share - expected) < 5e-4:
         return _ok("Correct: the biases are never pruned, so the model as a whole is a little less sparse.")
     if abs(share - kernel_sparsity) < 5e-5:
         raise NotYet("Not yet: that is the kernels' sparsity; the biases count as parameters too.")
-    raise NotYet("Not yet: count the zeros tfmot leaves in each kernel and divide by every parameter of the model.")
+    raise NotYet("Not yet: count the zeros tfmot leaves in each kernel and divide by every "
+                 "parameter of the model.")
 
 
 @_exercise("your PolynomialSchedule")
-def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_epochs=50):
+def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=article.EPOCHS, recovery_epochs=50):
     """Schedule, exercise 1: a polynomial schedule that reaches ``final_sparsity`` within the
     article's run (8,000 rows, batch 1,024, ``epochs``) and then leaves at least
     ``recovery_epochs`` epochs without a mask update."""
@@ -231,14 +229,16 @@ def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_
         raise NotYet("Build the answer with prunebook.schedules.PolynomialSchedule(...).")
     if schedule.final_sparsity != final_sparsity:
         raise NotYet(f"The schedule's final_sparsity must be {final_sparsity}.")
-    reached = reached_sparsity(schedule, n_samples=_N_TRAIN, batch_size=1024, epochs=epochs)
+    reached = reached_sparsity(schedule, n_samples=article.N_TRAIN, batch_size=article.BATCH_SIZE,
+                               epochs=epochs)
     if reached < final_sparsity:
         raise NotYet(f"This schedule only reaches {reached:.4f} by the end of the run: "
                      "compare end_step with the number of steps the run has, and mind the frequency.")
-    per_epoch = steps_per_epoch(_N_TRAIN, 1024)
+    per_epoch = steps_per_epoch(article.N_TRAIN, article.BATCH_SIZE)
     last_update = int(schedule.last_update_step(per_epoch * epochs))
     if per_epoch * epochs - last_update < recovery_epochs * per_epoch:
-        raise NotYet(f"The last mask update comes {(per_epoch * epochs - last_update) / per_epoch:.1f} epochs "
+        left = (per_epoch * epochs - last_update) / per_epoch
+        raise NotYet(f"The last mask update comes {left:.1f} epochs "
                      f"before the end; leave at least {recovery_epochs}.")
     return _ok("Correct: the schedule finishes inside the run and leaves time to recover.")
 
@@ -246,15 +246,15 @@ def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=200, recovery_
 @_exercise("the sparsity reached")
 def check_article_sparsity_at_batch(answer, *, batch_size=512):
     """Schedule, exercise 2: the sparsity the article's schedule reaches in 200 epochs at ``batch_size``."""
-    from prunebook import article
     from prunebook.schedules import reached_sparsity
 
     if not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
         raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
-    expected = reached_sparsity(article.SCHEDULE, n_samples=_N_TRAIN, batch_size=batch_size, epochs=article.EPOCHS)
+    expected = reached_sparsity(article.SCHEDULE, n_samples=article.N_TRAIN, batch_size=batch_size,
+                                epochs=article.EPOCHS)
     if abs(answer - expected) < 5e-4:
         return _ok("Correct.")
-    raise NotYet("Not yet: count the steps a run of 200 epochs has at this batch size, "
+    raise NotYet(f"Not yet: count the steps a run of {article.EPOCHS} epochs has at this batch size, "
                  "and remember the mask only changes every 100 steps.")
 
 
@@ -268,7 +268,7 @@ def check_dense_width(width, *, sparsity=0.95):
 
     if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
         raise NotYet(f"width must be a positive whole number, got {width!r}")
-    target = sum(k for _, k in _article_kept(sparsity)) + 1024 + 1024 + 1
+    target = sum(k for _, k in _article_kept(sparsity)) + article.N_BIAS
     best = width_for_params(target)
     if width == best:
         return _ok(f"Correct: {params(width):,} parameters against {target:,} non-zero ones.")
@@ -290,9 +290,10 @@ def check_best_sweep_sparsity(answer, results):
 
 
 def _article_kept(sparsity):
-    from prunebook.magnitude import _kept
+    """``[(weights, kept)]`` of each kernel of the article's MLP pruned layer-wise to ``sparsity``."""
+    from prunebook.sparsity import kept_count
 
-    return [(n, _kept(n, sparsity)) for n in _KERNELS]
+    return [(n, kept_count(n, sparsity)) for n in article.KERNEL_SIZES]
 
 
 @_exercise("the compression ratio")
@@ -303,8 +304,8 @@ def check_bound_ratio(answer, *, sparsity=0.9):
     if not isinstance(answer, (int, float, np.floating)) or not answer > 0:
         raise NotYet(f"answer must be a positive ratio, got {answer!r}")
     kept = _article_kept(sparsity)
-    bound = entropy_bound_bytes(sum(n for n, _ in kept), sum(k for _, k in kept), n_dense=2049)
-    expected = 4 * 2_075_649 / bound
+    bound = entropy_bound_bytes(sum(n for n, _ in kept), sum(k for _, k in kept), n_dense=article.N_BIAS)
+    expected = article.DENSE_BYTES / bound
     if abs(answer / expected - 1) < 1e-3:
         return _ok("Correct.")
     raise NotYet("Not yet: the bound counts 4 bytes for each kept kernel weight and each bias, "
@@ -316,7 +317,9 @@ def check_int8_layout_bytes(answer, *, sparsity=0.9):
     """Deployment, exercise 2: the uncompressed size of ``bitmask_layout(..., dtype="int8")``."""
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)) or answer <= 0:
         raise NotYet(f"answer must be a positive whole number of bytes, got {answer!r}")
-    expected = sum(-(-n // 8) + k + 4 for n, k in _article_kept(sparsity)) + 4 * 2049
+    scale = article.FLOAT32_BYTES  # one float32 scale per kernel
+    biases = article.FLOAT32_BYTES * article.N_BIAS
+    expected = sum(-(-n // 8) + k + scale for n, k in _article_kept(sparsity)) + biases
     if answer == expected:
         return _ok("Correct.")
     raise NotYet("Not yet: per kernel, count the packed mask (8 weights a byte), one byte for each kept "

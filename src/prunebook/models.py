@@ -1,12 +1,13 @@
-"""The article's multilayer perceptron, built with tf_keras (Keras 2)."""
+"""The article's multilayer perceptron, built with tf_keras (Keras 2).
+
+Its shape (input -> units -> units -> 1) and sizes come from :mod:`prunebook.article`.
+"""
+from prunebook import article
 from prunebook._keras import keras
-from prunebook.validation import check_nonnegative_int, check_positive_int
-
-#: Number of parameters of the article's MLP (1000 inputs, two hidden layers of 1024).
-ARTICLE_PARAMS = 2_075_649
+from prunebook.validation import require_nonnegative_int, require_positive_int
 
 
-def article_mlp(*, input_dim=1000, units=1024, seed=0):
+def article_mlp(*, input_dim=article.N_FEATURES, units=article.UNITS, seed=article.SEED):
     """Build the article's MLP: Dense(1024, he_normal), ReLU, Dense(1024), ReLU, Dense(1).
 
     Parameters
@@ -22,11 +23,11 @@ def article_mlp(*, input_dim=1000, units=1024, seed=0):
     Returns
     -------
     tf_keras.Sequential
-        An uncompiled model.
+        An uncompiled model, with :func:`prunebook.article.kernel_shapes` kernels.
     """
-    check_positive_int(input_dim, "input_dim")
-    check_positive_int(units, "units")
-    check_nonnegative_int(seed, "seed")
+    require_positive_int(input_dim, "input_dim")
+    require_positive_int(units, "units")
+    require_nonnegative_int(seed, "seed")
     k = keras()
     k.utils.set_random_seed(seed)
     return k.Sequential([
@@ -38,16 +39,16 @@ def article_mlp(*, input_dim=1000, units=1024, seed=0):
     ], name="article_mlp")
 
 
-def mlp_params(units, *, input_dim=1000):
-    """Parameters of :func:`article_mlp` with hidden layers of ``units``."""
-    check_positive_int(units, "units")
-    check_positive_int(input_dim, "input_dim")
-    return (input_dim + 1) * units + (units + 1) * units + units + 1
+def mlp_params(units, *, input_dim=article.N_FEATURES):
+    """Parameters (kernels and biases) of :func:`article_mlp` with hidden layers of ``units``."""
+    shapes = article.kernel_shapes(input_dim=input_dim, units=units)
+    return sum(n_in * n_out + n_out for n_in, n_out in shapes)
 
 
-def width_for_params(n_params, *, input_dim=1000):
+def width_for_params(n_params, *, input_dim=article.N_FEATURES):
     """The hidden width whose article-style MLP has the parameter count closest to ``n_params``."""
-    check_positive_int(n_params, "n_params")
+    require_positive_int(n_params, "n_params")
+    require_positive_int(input_dim, "input_dim")
     # (units)^2 + (input_dim + 3) units + 1 = n  ->  solve, then look at the two nearest integers
     b = input_dim + 3
     root = (-b + (b * b - 4 * (1 - n_params)) ** 0.5) / 2

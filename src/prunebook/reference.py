@@ -12,6 +12,16 @@ from importlib import resources
 import numpy as np
 
 from prunebook.history import History
+from prunebook.validation import require_int_in, require_positive_float
+
+#: Seeds of the stored runs: seed 0 is the run a chapter shows, the others measure how far
+#: the curves move when only the seed changes.
+SEEDS = (0, 1, 2)
+
+
+def run_name(run, seed):
+    """The name a reference file stores a run under: ``run`` for seed 0, else ``run_seed<seed>``."""
+    return run if seed == 0 else f"{run}_seed{seed}"
 
 
 def load_reference(name):
@@ -38,8 +48,7 @@ def log_deviation(history, reference, column="val_loss", *, from_epoch=1):
     fresh = np.asarray(getattr(history, column))
     ref = np.asarray(getattr(reference, column))
     n = min(len(fresh), len(ref))
-    if from_epoch < 1 or n < from_epoch:
-        raise ValueError(f"from_epoch must lie in [1, {n}] (the epochs both curves have), got {from_epoch}")
+    require_int_in(from_epoch, "from_epoch (at most the epochs both curves have)", 1, n)
     part = slice(from_epoch - 1, n)
     return float(np.max(np.abs(np.log10(fresh[part]) - np.log10(ref[part]))))
 
@@ -52,13 +61,38 @@ def seed_spread(histories, column="val_loss", *, from_epoch=1):
                for a, b in itertools.combinations(histories, 2))
 
 
+def seed_tolerance(reference, runs=("baseline", "pruned"), column="val_loss", *, from_epoch):
+    """How far curves move when only the seed changes: the tolerance a fresh run is checked with.
+
+    For each of ``runs``, the :func:`seed_spread` of its stored seeds (:data:`SEEDS`) from
+    ``from_epoch`` on; returns the largest, in log10 units.
+
+    Parameters
+    ----------
+    reference : dict
+        ``{name: History}`` as :func:`load_reference` returns it, holding every seed of ``runs``.
+    runs : sequence of str
+        The runs whose seeds are compared (default: the article's two runs).
+    column : str
+        ``"val_loss"`` or ``"loss"``.
+    from_epoch : int
+        The first epoch compared; the chapters use :data:`prunebook.article.FROM_EPOCH`.
+    """
+    if not runs:
+        raise ValueError("runs must name at least one run")
+    missing = [run_name(r, s) for r in runs for s in SEEDS if run_name(r, s) not in reference]
+    if missing:
+        raise ValueError(f"reference must hold every seed of runs; missing {missing}")
+    return max(seed_spread([reference[run_name(r, s)] for s in SEEDS], column, from_epoch=from_epoch)
+               for r in runs)
+
+
 def assert_close_to_reference(history, reference, *, tolerance, column="val_loss", from_epoch=1):
     """Raise AssertionError when ``column`` departs from the reference by more than ``tolerance``.
 
     ``tolerance`` is in log10 units; returns the deviation found.
     """
-    if not tolerance > 0:
-        raise ValueError(f"tolerance must be > 0 (log10 units), got {tolerance!r}")
+    require_positive_float(tolerance, "tolerance (log10 units)")
     dev = log_deviation(history, reference, column, from_epoch=from_epoch)
     if dev > tolerance:
         raise AssertionError(
