@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from prunebook.schedules import (
-    PolynomialSchedule, ScheduleWarning, check_schedule, reached_sparsity, steps_per_epoch,
+    PolynomialSchedule, ScheduleWarning, warn_if_short, reached_sparsity, steps_per_epoch,
     total_steps)
 
 ARTICLE = PolynomialSchedule(0.0, 0.75, begin_step=1000, end_step=5000)
@@ -47,6 +47,8 @@ def test_staircase_matches_a_real_tfmot_training_run():
     import tensorflow_model_optimization as tfmot
     import tf_keras as keras
 
+    from prunebook.sparsity import reached_kernel_sparsity
+
     schedule = PolynomialSchedule(0.0, 0.8, begin_step=3, end_step=23, power=3, frequency=4)
     keras.utils.set_random_seed(0)
     model = tfmot.sparsity.keras.prune_low_magnitude(
@@ -64,7 +66,7 @@ def test_staircase_matches_a_real_tfmot_training_run():
               callbacks=[tfmot.sparsity.keras.UpdatePruningStep(), Record()])
     steps = np.arange(1, 31)  # tfmot counts the first batch as step 1
     n = 64 * 64
-    expected = 1 - np.maximum(np.round(n * (1 - schedule.mask_sparsity(steps))), 1) / n
+    expected = reached_kernel_sparsity(n, schedule.mask_sparsity(steps))
     np.testing.assert_allclose(seen, expected, atol=1.5 / n)
 
 
@@ -76,21 +78,21 @@ def test_the_articles_run_reaches_29_percent():
     assert ARTICLE.target(1600) == pytest.approx(0.28940625)
 
 
-def test_check_schedule_warns_with_the_reached_sparsity():
+def test_warn_if_short_warns_with_the_reached_sparsity():
     with pytest.warns(ScheduleWarning, match=r"reaches sparsity 0\.2894.*step 1600, before end_step=5000"):
-        assert check_schedule(ARTICLE, n_samples=8000, batch_size=1024, epochs=200) == pytest.approx(0.28940625)
+        assert warn_if_short(ARTICLE, n_samples=8000, batch_size=1024, epochs=200) == pytest.approx(0.28940625)
 
 
-def test_check_schedule_warns_when_frequency_misses_end_step():
+def test_warn_if_short_warns_when_frequency_misses_end_step():
     s = PolynomialSchedule(0.0, 0.5, begin_step=0, end_step=150, frequency=100)
     with pytest.warns(ScheduleWarning, match="not a multiple of frequency"):
-        check_schedule(s, n_samples=100, batch_size=10, epochs=100)
+        warn_if_short(s, n_samples=100, batch_size=10, epochs=100)
 
 
-def test_check_schedule_is_quiet_when_the_run_is_long_enough():
+def test_warn_if_short_is_quiet_when_the_run_is_long_enough():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert check_schedule(ARTICLE, n_samples=8000, batch_size=1024, epochs=625) == pytest.approx(0.75)
+        assert warn_if_short(ARTICLE, n_samples=8000, batch_size=1024, epochs=625) == pytest.approx(0.75)
 
 
 @pytest.mark.parametrize("kwargs, name", [
@@ -109,7 +111,7 @@ def test_bad_schedule_settings(kwargs, name):
 def test_bad_run_settings(kwargs, name):
     settings = {"n_samples": 8000, "batch_size": 1024, "epochs": 200, **kwargs}
     with pytest.raises(ValueError, match=name):
-        check_schedule(ARTICLE, **settings)
+        warn_if_short(ARTICLE, **settings)
 
 
 def test_constant_schedule_equals_tfmots_constant_sparsity():
@@ -141,7 +143,7 @@ def test_constant_schedule_staircase_and_bad_settings():
     with pytest.raises(ValueError, match="frequency"):
         ConstantSchedule(0.5, begin_step=0, frequency=-1)
     with pytest.warns(ScheduleWarning, match="before begin_step=10"):
-        check_schedule(s, n_samples=10, batch_size=10, epochs=5)
+        warn_if_short(s, n_samples=10, batch_size=10, epochs=5)
 
 
 def test_validation_split_counts_like_keras():
@@ -166,10 +168,47 @@ def test_validation_split_steps_match_a_real_keras_fit(n, batch, split):
     assert int(model.optimizer.iterations.numpy()) == total_steps(n, batch, 2, validation_split=split)
 
 
-def test_schedule_warnings_print_without_a_local_path():
-    import warnings
+def test_schedule_warnings_print_one_line_without_a_local_path():
+    import subprocess
+    import sys
 
-    text = warnings.formatwarning("stops early", ScheduleWarning, "/some/where/schedules.py", 12)
-    assert text == "ScheduleWarning: stops early\n"
-    other = warnings.formatwarning("other", UserWarning, "/some/where/x.py", 3)
-    assert "/some/where/x.py:3" in other
+    # Python's own formatting (prunebook does not patch it) prints one line without a file path
+    code = ("import prunebook.schedules as s; s.warn_if_short(s.PolynomialSchedule(0.0, 0.75, 1000, 5000),"
+            " n_samples=8000, batch_size=1024, epochs=200)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ("prunebook.schedules:0: ScheduleWarning: This run reaches sparsity 0.2894, not "
+                          "final_sparsity=0.75: training stops at step 1600, before end_step=5000 "
+                          "(200 epochs x 8 steps of batch 1024).\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_short(ARTICLE, n_samples=8000, batch_size=1024, epochs=200)
+    text = warnings.formatwarning(caught[0].message, caught[0].category, caught[0].filename, caught[0].lineno)
+    assert "/" not in text and "\\" not in text and text.count("\n") == 1
+
+
+def test_importing_schedules_leaves_warnings_alone():
+    import subprocess
+    import sys
+
+    code = "import warnings; before = warnings.formatwarning; import prunebook.schedules; " \
+           "assert warnings.formatwarning is before and warnings.showwarning.__module__ == 'warnings'"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+
+
+def test_warning_filters_still_apply():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning that is not ignored would raise
+        warnings.filterwarnings("ignore", category=ScheduleWarning)
+        warn_if_short(ARTICLE, n_samples=8000, batch_size=1024, epochs=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScheduleWarning)
+        with pytest.raises(ScheduleWarning):
+            warn_if_short(ARTICLE, n_samples=8000, batch_size=1024, epochs=200)
+
+
+@pytest.mark.parametrize("split", ["0.2", None, True, float("nan"), -0.1])
+def test_validation_split_of_the_wrong_type_is_a_value_error(split):
+    with pytest.raises(ValueError, match=r"validation_split must be a number in \[0, 1\)"):
+        steps_per_epoch(10000, 1024, validation_split=split)

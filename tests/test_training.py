@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
 
-from prunebook.data import article_data
-from prunebook.models import article_mlp
-from prunebook.report import kernel_sparsity
 from prunebook.schedules import PolynomialSchedule, ScheduleWarning
+from prunebook.sparsity import kernel_sparsity, kernels_of
 from prunebook.training import fit_baseline, fit_masked, fit_pruned
+from small_runs import small_data, small_model
 
 # A small stand-in for the article's run: 400 training rows, batch 50 -> 8 steps an epoch.
 SMALL = {"epochs": 6, "batch_size": 50, "progress": False}
@@ -13,11 +12,7 @@ SMALL = {"epochs": 6, "batch_size": 50, "progress": False}
 
 @pytest.fixture(scope="module")
 def data():
-    return article_data(n_samples=500, n_features=30, n_informative=10)
-
-
-def small_model(seed=0):
-    return article_mlp(input_dim=30, units=32, seed=seed)
+    return small_data()
 
 
 def test_baseline_history_has_one_row_an_epoch(data):
@@ -63,6 +58,44 @@ def test_cache_returns_the_stored_run(data, tmp_path, monkeypatch):
     assert len(list(tmp_path.iterdir())) == 2
 
 
+def weights_of(model):
+    return [w.copy() for w in model.get_weights()]
+
+
+@pytest.mark.filterwarnings("ignore::prunebook.schedules.ScheduleWarning")
+@pytest.mark.parametrize("how", ["baseline", "pruned"])
+def test_the_callers_model_is_untouched_on_a_miss_and_on_a_hit(data, tmp_path, monkeypatch, how):
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    schedule = PolynomialSchedule(0.0, 0.6, begin_step=8, end_step=16, frequency=8)
+
+    def fit(model):
+        if how == "baseline":
+            return fit_baseline(model, data, **SMALL)
+        return fit_pruned(model, data, schedule, **SMALL)
+
+    for _ in ("miss", "hit"):
+        model = small_model()
+        before = weights_of(model)
+        run = fit(model)
+        assert run.model is not model
+        for now, then in zip(model.get_weights(), before):
+            np.testing.assert_array_equal(now, then)
+        assert not np.array_equal(run.model.get_weights()[0], before[0])  # the copy trained
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_copy_learns_what_the_model_itself_would_have(data):
+    """Training a copy changes nothing in the result: same curves as training the model in place."""
+    from prunebook.training import _fit
+
+    run = fit_baseline(small_model(), data, cache=False, **SMALL)
+    model = small_model()
+    history = _fit(model, data, epochs=6, batch_size=50, learning_rate=1e-3, seed=0, progress=False)
+    assert history.loss == run.history.loss and history.val_loss == run.history.val_loss
+    for a, b in zip(model.get_weights(), run.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("kwargs, name", [
     ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"), ({"learning_rate": -1.0}, "learning_rate"),
     ({"seed": -1}, "seed"),
@@ -82,12 +115,14 @@ def test_bad_data_and_schedule(data):
 
 
 def test_fit_masked_keeps_pruned_weights_at_zero(data):
-    from prunebook.magnitude import kernels_of, layerwise_masks
+    from prunebook.magnitude import layerwise_masks
 
     model = small_model()
+    before = weights_of(model)
     masks = layerwise_masks(kernels_of(model), 0.8)
     run = fit_masked(model, masks, data, epochs=2, batch_size=50, progress=False)
     assert run.history.sparsity == pytest.approx([0.8, 0.8], abs=0.01)
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before))  # a copy was trained
     for kernel, mask in zip(kernels_of(run.model), masks):
         assert np.all(kernel[mask == 0] == 0)
     with pytest.raises(ValueError, match="one mask per kernel"):

@@ -1,4 +1,4 @@
-"""A plain record of a training run: one row an epoch."""
+"""Plain records of a training run: its History (one row an epoch), and the Run that holds it."""
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -45,3 +45,17 @@ class History:
     def from_json(cls, text):
         """Read a record written by :meth:`to_json`."""
         return cls(**json.loads(text))
+
+
+@dataclass
+class Run:
+    """A trained model (pruning wrappers stripped), its history, and where its logs are (if any).
+
+    ``log_dir`` is a folder of the training cache, or, with the cache off, a temporary folder
+    that lives as long as this Run (it is removed when the Run is garbage-collected, or at exit).
+    """
+
+    model: object
+    history: History
+    log_dir: object = None
+    _files: object = field(default=None, repr=False, compare=False)

@@ -17,25 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from prunebook.validation import (
-    check_nonnegative_int, check_positive_float, check_positive_int, check_sparsity)
+    require_fraction, require_nonnegative_int, require_positive_float, require_positive_int,
+    require_sparsity)
 
 
 class ScheduleWarning(UserWarning):
     """The training run ends before the schedule reaches its final sparsity."""
-
-
-_formatwarning = warnings.formatwarning
-
-
-def _format_schedule_warning(message, category, filename, lineno, line=None):
-    # A ScheduleWarning is about the reader's settings, not a line of prunebook: print it
-    # without the file and line it was raised from (a path that differs on every machine).
-    if isinstance(category, type) and issubclass(category, ScheduleWarning):
-        return f"{category.__name__}: {message}\n"
-    return _formatwarning(message, category, filename, lineno, line)
-
-
-warnings.formatwarning = _format_schedule_warning
 
 
 class Schedule:
@@ -66,9 +53,9 @@ class Schedule:
         return s[()] if s.ndim == 0 else s
 
     def _tfmot(self):
-        from prunebook._keras import check_legacy_keras
+        from prunebook._keras import raise_if_keras_3
 
-        check_legacy_keras()
+        raise_if_keras_3()
         import tensorflow_model_optimization as tfmot
 
         return tfmot
@@ -98,15 +85,15 @@ class PolynomialSchedule(Schedule):
     frequency: int = 100
 
     def __post_init__(self):
-        check_sparsity(self.initial_sparsity, "initial_sparsity")
-        check_sparsity(self.final_sparsity, "final_sparsity")
-        check_nonnegative_int(self.begin_step, "begin_step")
-        check_nonnegative_int(self.end_step, "end_step")
+        require_sparsity(self.initial_sparsity, "initial_sparsity")
+        require_sparsity(self.final_sparsity, "final_sparsity")
+        require_nonnegative_int(self.begin_step, "begin_step")
+        require_nonnegative_int(self.end_step, "end_step")
         if self.end_step <= self.begin_step:
             raise ValueError(
                 f"end_step must be greater than begin_step={self.begin_step}, got {self.end_step}")
-        check_positive_float(self.power, "power")
-        check_positive_int(self.frequency, "frequency")
+        require_positive_float(self.power, "power")
+        require_positive_int(self.frequency, "frequency")
 
     def target(self, step):
         """The formula's sparsity at ``step`` (scalar or array), ignoring ``frequency``."""
@@ -136,14 +123,15 @@ class ConstantSchedule(Schedule):
     frequency: int = 100
 
     def __post_init__(self):
-        check_sparsity(self.target_sparsity, "target_sparsity")
-        check_nonnegative_int(self.begin_step, "begin_step")
+        require_sparsity(self.target_sparsity, "target_sparsity")
+        require_nonnegative_int(self.begin_step, "begin_step")
         if self.end_step is not None:
-            check_nonnegative_int(self.end_step, "end_step")
+            require_nonnegative_int(self.end_step, "end_step")
             if self.end_step <= self.begin_step:
                 raise ValueError(
-                    f"end_step must be greater than begin_step={self.begin_step} (or None), got {self.end_step}")
-        check_positive_int(self.frequency, "frequency")
+                    f"end_step must be greater than begin_step={self.begin_step} (or None), "
+                    f"got {self.end_step}")
+        require_positive_int(self.frequency, "frequency")
 
     @property
     def final_sparsity(self):
@@ -167,10 +155,9 @@ def steps_per_epoch(n_samples, batch_size, validation_split=0.0):
     With Keras' ``validation_split``, the last ``floor(n_samples * validation_split)``
     rows are held out (Keras keeps ``floor(n_samples * (1 - validation_split))`` for training).
     """
-    check_positive_int(n_samples, "n_samples")
-    check_positive_int(batch_size, "batch_size")
-    if isinstance(validation_split, bool) or not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"validation_split must lie in [0, 1), got {validation_split!r}")
+    require_positive_int(n_samples, "n_samples")
+    require_positive_int(batch_size, "batch_size")
+    require_fraction(validation_split, "validation_split")
     n_train = int(math.floor(n_samples * (1.0 - validation_split)))
     if n_train < 1:
         raise ValueError(f"validation_split={validation_split} leaves no training rows of {n_samples}")
@@ -179,7 +166,7 @@ def steps_per_epoch(n_samples, batch_size, validation_split=0.0):
 
 def total_steps(n_samples, batch_size, epochs, validation_split=0.0):
     """Optimizer steps in a run; tfmot numbers them 1 to this value."""
-    check_positive_int(epochs, "epochs")
+    require_positive_int(epochs, "epochs")
     return steps_per_epoch(n_samples, batch_size, validation_split) * epochs
 
 
@@ -188,8 +175,14 @@ def reached_sparsity(schedule, *, n_samples, batch_size, epochs, validation_spli
     return float(schedule.mask_sparsity(total_steps(n_samples, batch_size, epochs, validation_split)))
 
 
-def check_schedule(schedule, *, n_samples, batch_size, epochs, validation_split=0.0):
-    """Warn (:class:`ScheduleWarning`) when a run stops short of the final sparsity.
+def warn_if_short(schedule, *, n_samples, batch_size, epochs, validation_split=0.0):
+    """Warn (:class:`ScheduleWarning`) when a run stops short of the schedule's final sparsity.
+
+    The warning is about the reader's settings, not a line of code, so it is issued at the
+    location ``prunebook.schedules:0`` rather than at a file path that differs on every
+    machine; Python's standard formatting then prints one line,
+    ``prunebook.schedules:0: ScheduleWarning: This run reaches sparsity ...``, and the usual
+    warning filters apply (e.g. ``ignore::prunebook.schedules.ScheduleWarning``).
 
     Returns the sparsity the run reaches.
     """
@@ -203,9 +196,9 @@ def check_schedule(schedule, *, n_samples, batch_size, epochs, validation_split=
         else:
             why = (f"the last mask update falls on step {int(schedule.last_update_step(last))}, "
                    f"since end_step - begin_step is not a multiple of frequency={schedule.frequency}")
-        warnings.warn(
-            f"This run reaches sparsity {reached:.4f}, not final_sparsity="
-            f"{schedule.final_sparsity}: {why} ({epochs} epochs x "
-            f"{steps_per_epoch(n_samples, batch_size, validation_split)} steps of batch {batch_size}).",
-            ScheduleWarning, stacklevel=2)
+        message = (f"This run reaches sparsity {reached:.4f}, not final_sparsity="
+                   f"{schedule.final_sparsity}: {why} ({epochs} epochs x "
+                   f"{steps_per_epoch(n_samples, batch_size, validation_split)} steps of batch "
+                   f"{batch_size}).")
+        warnings.warn_explicit(message, ScheduleWarning, filename=__name__, lineno=0, module=__name__)
     return reached

@@ -1,44 +1,51 @@
 """Train the article's model with and without pruning; return a plain History.
 
-Both functions seed everything and switch on TensorFlow's op determinism, so a
-second run on the same machine gives the same curves. Progress is one compact
-tqdm bar, never a Keras log line an epoch. Results are cached on disk, keyed
-by every setting that produced them (see :mod:`prunebook.config`).
+- The caller's model is never changed: each function trains a copy (same configuration,
+  same initial weights) and returns it in :class:`~prunebook.history.Run`, whether the run
+  was trained now or read back from the cache.
+- Each function calls :func:`set_determinism`, which seeds everything and switches on
+  TensorFlow's op determinism *for the rest of the Python process* (TensorFlow has no public
+  switch to turn it off): a second run on the same machine gives the same curves.
+- Progress is one compact tqdm bar, never a Keras log line an epoch.
+- :func:`fit_baseline` and :func:`fit_pruned` results are cached on disk, keyed by every
+  setting and by the training code itself (see :mod:`prunebook.cache`).
+
+The defaults are the article's run (:mod:`prunebook.article`).
 """
-import hashlib
-import json
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import asdict
 
-import numpy as np
-
-import prunebook
-from prunebook import config
+from prunebook import article
 from prunebook._keras import keras
-from prunebook.history import History
-from prunebook.report import kernel_sparsity
-from prunebook.schedules import Schedule, check_schedule
-from prunebook.validation import check_nonnegative_int, check_positive_float, check_positive_int
+from prunebook.cache import cached_run
+from prunebook.history import History, Run
+from prunebook.schedules import Schedule, warn_if_short
+from prunebook.sparsity import kernel_layers, kernel_sparsity
+from prunebook.validation import require_nonnegative_int, require_positive_float, require_positive_int
 
-
-@dataclass
-class Run:
-    """A trained model (pruning wrappers stripped), its history, and where its logs are (if any)."""
-
-    model: object
-    history: History
-    log_dir: object = None
+__all__ = ["Run", "fit_baseline", "fit_masked", "fit_pruned", "set_determinism"]
 
 
 def set_determinism(seed):
-    """Seed Python, NumPy and TensorFlow, and make TensorFlow ops deterministic."""
+    """Seed Python, NumPy and TensorFlow, and make TensorFlow ops deterministic.
+
+    Both are process-wide and stay on: the seeds until something seeds again, and op
+    determinism for the rest of the Python process (TensorFlow offers no public way to turn
+    it off). Every later TensorFlow op in the process, including a reader's own, runs
+    deterministically, which on a GPU may be slower. Restart the kernel to turn it off.
+    """
     import tensorflow as tf
 
     keras().utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+def _copy(model):
+    """A new model with ``model``'s configuration and weights (the caller's stays untouched)."""
+    copy = keras().models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def _epoch_recorder(history):
@@ -72,48 +79,20 @@ def _progress(epochs):
                         ncols=80, mininterval=10.0, ascii=True)
 
 
-def _check_settings(data, epochs, batch_size, learning_rate, seed):
+def _settings(data, epochs, batch_size, learning_rate, seed):
+    """The run's settings, checked, as the dict that goes into the cache key."""
     if not (isinstance(data, (tuple, list)) and len(data) == 4):
         raise ValueError("data must be the 4-tuple (x_train, x_val, y_train, y_val)")
-    check_positive_int(epochs, "epochs")
-    check_positive_int(batch_size, "batch_size")
-    check_positive_float(learning_rate, "learning_rate")
-    check_nonnegative_int(seed, "seed")
+    return {"epochs": require_positive_int(epochs, "epochs"),
+            "batch_size": require_positive_int(batch_size, "batch_size"),
+            "learning_rate": require_positive_float(learning_rate, "learning_rate"),
+            "seed": require_nonnegative_int(seed, "seed")}
 
 
-def _cache_key(kind, model, data, settings):
-    """A digest of everything that determines a run's result."""
-    import tensorflow as tf
-
-    digest = hashlib.sha256()
-    for array in (*data, *model.get_weights()):
-        digest.update(np.ascontiguousarray(array).tobytes())
-    payload = {"kind": kind, "model": model.get_config(), "arrays": digest.hexdigest(),
-               "settings": settings, "tensorflow": tf.__version__,
-               "prunebook": prunebook.__version__}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def _cached(kind, model, data, settings, train, cache):
-    """``train(folder)`` once per settings; ``folder`` holds the run's files (e.g. logs)."""
-    folder = config.cache_dir() if cache else None
-    if folder is None:
-        return train(Path(tempfile.mkdtemp(prefix="prunebook-")))
-    entry = folder / _cache_key(kind, model, data, settings)
-    if (entry / "history.json").exists():
-        loaded = keras().models.load_model(entry / "model.keras", compile=False)
-        logs = entry / "logs"
-        return Run(loaded, History.from_json((entry / "history.json").read_text()),
-                   logs if logs.exists() else None)
-    entry.mkdir(parents=True, exist_ok=True)
-    run = train(entry)
-    run.model.save(entry / "model.keras")
-    (entry / "history.json").write_text(run.history.to_json())
-    return run
-
-
-def _fit(model, data, *, epochs, batch_size, learning_rate, callbacks, progress):
+def _fit(model, data, *, epochs, batch_size, learning_rate, seed, callbacks=(), progress=True):
+    """Seed, compile with MSE and Adam, fit with validation each epoch; return the History."""
     k = keras()
+    set_determinism(seed)
     x_train, x_val, y_train, y_val = data
     model.compile(loss="mse", optimizer=k.optimizers.Adam(learning_rate=learning_rate))
     history = History()
@@ -125,14 +104,14 @@ def _fit(model, data, *, epochs, batch_size, learning_rate, callbacks, progress)
     return history
 
 
-def fit_baseline(model, data, *, epochs=200, batch_size=1024, learning_rate=1e-3, seed=0,
-                 progress=True, cache=True):
-    """Train ``model`` as the article does: MSE loss, Adam, validation each epoch.
+def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
+                 learning_rate=article.LEARNING_RATE, seed=article.SEED, progress=True, cache=True):
+    """Train a copy of ``model`` as the article does: MSE loss, Adam, validation each epoch.
 
     Parameters
     ----------
     model : tf_keras.Model
-        An uncompiled model, e.g. :func:`prunebook.models.article_mlp`.
+        An uncompiled model, e.g. :func:`prunebook.models.article_mlp`. It is not changed.
     data : tuple
         ``(x_train, x_val, y_train, y_val)``, e.g. :func:`prunebook.data.article_data`.
     epochs, batch_size : int
@@ -144,67 +123,62 @@ def fit_baseline(model, data, *, epochs=200, batch_size=1024, learning_rate=1e-3
     progress : bool
         Show one tqdm bar over the epochs.
     cache : bool
-        Reuse a cached result of the same settings, or store this one.
+        Reuse a cached result of the same settings and code, or store this one.
 
     Returns
     -------
     Run
-        The trained model and its :class:`~prunebook.history.History`.
+        The trained copy and its :class:`~prunebook.history.History`.
     """
-    _check_settings(data, epochs, batch_size, learning_rate, seed)
-    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                "seed": seed}
+    settings = _settings(data, epochs, batch_size, learning_rate, seed)
 
     def train(folder):
-        set_determinism(seed)
-        history = _fit(model, data, epochs=epochs, batch_size=batch_size,
-                       learning_rate=learning_rate, callbacks=[], progress=progress)
-        return Run(model, history)
+        copy = _copy(model)
+        return Run(copy, _fit(copy, data, progress=progress, **settings))
 
-    return _cached("baseline", model, data, settings, train, cache)
+    return cached_run("baseline", model, data, settings, train, cache=cache)
 
 
-def fit_pruned(model, data, schedule, *, epochs=200, batch_size=1024, learning_rate=1e-3,
-               seed=0, callbacks=(), summaries=False, progress=True, cache=True):
-    """Train ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
+def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
+               learning_rate=article.LEARNING_RATE, seed=article.SEED, callbacks=(), summaries=False,
+               progress=True, cache=True):
+    """Train a copy of ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
 
     The same training as :func:`fit_baseline`, plus tfmot's ``UpdatePruningStep``
-    callback. Before training, :func:`prunebook.schedules.check_schedule` warns
+    callback. Before training, :func:`prunebook.schedules.warn_if_short` warns
     if the run ends before the schedule does. ``callbacks`` are extra Keras
     callbacks; passing any turns the cache off. ``summaries=True`` adds tfmot's
     ``PruningSummaries`` callback, whose TensorBoard logs are kept (in the cache
-    entry when caching) and named by ``Run.log_dir``.
+    entry when caching, else in a temporary folder that lives as long as the Run)
+    and named by ``Run.log_dir``.
 
     Returns
     -------
     Run
         The trained model with its pruning wrappers stripped
-        (``tfmot.sparsity.keras.strip_pruning``), and its history.
+        (``tfmot.sparsity.keras.strip_pruning``), and its history. ``model`` is not changed.
     """
     if not isinstance(schedule, Schedule):
         raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
-    _check_settings(data, epochs, batch_size, learning_rate, seed)
-    check_schedule(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
-    settings = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
-                "seed": seed, "schedule": {type(schedule).__name__: asdict(schedule)}}
+    settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    warn_if_short(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
+    key = {**settings, "schedule": {type(schedule).__name__: asdict(schedule)}}
     if summaries:
-        settings["summaries"] = True
+        key["summaries"] = True
 
     def train(folder):
         import tensorflow_model_optimization as tfmot
 
-        set_determinism(seed)
-        wrapped = tfmot.sparsity.keras.prune_low_magnitude(
-            model, pruning_schedule=schedule.to_tfmot())
-        extra = [tfmot.sparsity.keras.UpdatePruningStep(), *callbacks]
+        sparsity = tfmot.sparsity.keras
+        wrapped = sparsity.prune_low_magnitude(_copy(model), pruning_schedule=schedule.to_tfmot())
+        extra = [sparsity.UpdatePruningStep(), *callbacks]
         log_dir = folder / "logs" if summaries else None
         if summaries:
-            extra.append(tfmot.sparsity.keras.PruningSummaries(log_dir=str(log_dir)))
-        history = _fit(wrapped, data, epochs=epochs, batch_size=batch_size,
-                       learning_rate=learning_rate, progress=progress, callbacks=extra)
-        return Run(tfmot.sparsity.keras.strip_pruning(wrapped), history, log_dir)
+            extra.append(sparsity.PruningSummaries(log_dir=str(log_dir)))
+        history = _fit(wrapped, data, progress=progress, callbacks=extra, **settings)
+        return Run(sparsity.strip_pruning(wrapped), history, log_dir)
 
-    return _cached("pruned", model, data, settings, train, cache and not callbacks)
+    return cached_run("pruned", model, data, key, train, cache=cache and not callbacks)
 
 
 def _mask_keeper(masks):
@@ -213,8 +187,7 @@ def _mask_keeper(masks):
 
     class MaskKeeper(k.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self._pairs = [(layer.kernel, mask) for layer, mask in zip(
-                [l for l in self.model.layers if getattr(l, "kernel", None) is not None], masks)]
+            self._pairs = [(layer.kernel, mask) for layer, mask in zip(kernel_layers(self.model), masks)]
             self._apply()
 
         def on_train_batch_end(self, batch, logs=None):
@@ -227,17 +200,17 @@ def _mask_keeper(masks):
     return MaskKeeper()
 
 
-def fit_masked(model, masks, data, *, epochs=10, batch_size=1024, learning_rate=1e-3, seed=0, progress=True):
-    """Fine-tune ``model`` (in place) while keeping the weights outside ``masks`` at zero.
+def fit_masked(model, masks, data, *, epochs=10, batch_size=article.BATCH_SIZE,
+               learning_rate=article.LEARNING_RATE, seed=article.SEED, progress=True):
+    """Fine-tune a copy of ``model`` while keeping the weights outside ``masks`` at zero.
 
     After every batch the kernels are multiplied by their masks, so a pruned
-    weight stays pruned whatever the optimizer does. Returns a :class:`Run`.
+    weight stays pruned whatever the optimizer does. Not cached. Returns a
+    :class:`~prunebook.history.Run` with the fine-tuned copy; ``model`` is not changed.
     """
-    _check_settings(data, epochs, batch_size, learning_rate, seed)
-    n_kernels = sum(1 for layer in model.layers if getattr(layer, "kernel", None) is not None)
+    settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    n_kernels = len(kernel_layers(model))
     if len(masks) != n_kernels:
         raise ValueError(f"masks must hold one mask per kernel ({n_kernels}), got {len(masks)}")
-    set_determinism(seed)
-    history = _fit(model, data, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                   callbacks=[_mask_keeper(masks)], progress=progress)
-    return Run(model, history)
+    copy = _copy(model)
+    return Run(copy, _fit(copy, data, callbacks=[_mask_keeper(masks)], progress=progress, **settings))
