@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: book test unit nbval student student-test book-strict browser-deps browser-test benchmark clean
+.PHONY: book test unit nbval student student-test book-strict browser-deps browser-test benchmark clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.10-3.13 found; see above" >&2; exit 1; }
@@ -41,7 +41,7 @@ nbval: $(STAMP)
 
 # The student edition (solutions removed, answer cells cleared) in _build/student.
 student: $(STAMP)
-	$(PY) -m prunebook.student chapters _build/student
+	$(PY) scripts/student_edition.py chapters _build/student
 
 # Runs after nbval, whose trained models it reuses from the cache.
 student-test: $(STAMP)
@@ -69,3 +69,7 @@ benchmark: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The trained runs the chapters cache (prunebook.cache); a folder named by PRUNEBOOK_CACHE is yours to delete.
+clean-cache:
+	rm -rf _cache

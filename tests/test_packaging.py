@@ -81,6 +81,12 @@ def test_the_pinned_versions_satisfy_the_dependencies(requirement):
 
 
 def test_no_upper_bounds_and_no_exact_pins():
-    extras = [Requirement(r) for group in PYPROJECT["optional-dependencies"].values() for r in group]
+    extras = [Requirement(r) for group in PYPROJECT.get("optional-dependencies", {}).values() for r in group]
     for requirement in DEPENDENCIES + extras:
         assert all(spec.operator == ">=" for spec in requirement.specifier), requirement
+
+
+def test_package_lines_are_at_most_110_characters():
+    long = [f"{path.name}:{n}" for path in sorted((ROOT / "src" / "prunebook").glob("*.py"))
+            for n, line in enumerate(path.read_text().splitlines(), 1) if len(line) > 110]
+    assert long == []

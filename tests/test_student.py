@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from prunebook import exercises
-from prunebook.student import EXERCISE_TAG, SOLUTION_TAG, student_edition, write_student_edition
+from student_edition import EXERCISE_TAG, SOLUTION_TAG, student_edition, write_student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -76,3 +76,28 @@ def test_bad_input_is_refused(tmp_path):
         write_student_edition(tmp_path, tmp_path / "out")
     with pytest.raises(ValueError, match="tagged 'exercise'"):
         student_edition(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+
+
+def test_the_builder_runs_as_a_script_and_is_not_in_the_package(tmp_path):
+    import importlib.util
+    import subprocess
+    import sys
+
+    assert importlib.util.find_spec("prunebook.student") is None  # prunebook does not need nbconvert
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "student_edition.py"), str(ROOT / "chapters"),
+                          str(tmp_path / "student")], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert [Path(line).name for line in out.stdout.split()] == [p.name for p in NOTEBOOKS]
+
+
+def test_prunebook_imports_no_notebook_tooling():
+    import subprocess
+    import sys
+
+    code = ("import sys, pkgutil, importlib, prunebook\n"
+            "for m in pkgutil.iter_modules(prunebook.__path__):\n"
+            "    importlib.import_module('prunebook.' + m.name)\n"
+            "print(sorted(n for n in sys.modules if n.split('.')[0] in ('nbconvert', 'nbformat', 'nbclient')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

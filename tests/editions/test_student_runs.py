@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from prunebook.student import EXERCISE_TAG, write_student_edition
+from student_edition import EXERCISE_TAG, write_student_edition
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))

@@ -6,9 +6,10 @@ outputs of the answer cells (tagged ``exercise``), whose stored outputs show
 the placeholder's "not answered yet". Every other cell keeps its outputs, so
 a student can read the chapter before running it.
 
-``python -m prunebook.student [chapters] [_build/student]`` (``make student``)
-writes one notebook per chapter. nbconvert is needed only here; it is pinned
-in requirements.txt, and Colab has it already.
+``python scripts/student_edition.py [chapters] [_build/student]`` (``make student``)
+writes one notebook per chapter. A script of the book's repository, not part of the
+installed prunebook package: nbconvert and nbformat, which it needs, are pinned in
+requirements.txt (Colab has them too), and prunebook does not depend on them.
 """
 import argparse
 import copy
