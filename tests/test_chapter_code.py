@@ -22,10 +22,11 @@ SIDE_EFFECT_IMPORTS = {"'prunebook' imported but unused"}
 NOT_YET_EDITED = {
     "names": {"02_magnitude_pruning", "03_reproducing_the_article", "04_the_pruning_schedule",
               "05_reaching_the_target_sparsity", "06_deploying_pruned_models"},
-    "lines": {p.stem for p in NOTEBOOKS},
+    "lines": {"02_magnitude_pruning", "03_reproducing_the_article", "04_the_pruning_schedule",
+              "05_reaching_the_target_sparsity", "06_deploying_pruned_models"},
     "pyflakes": {"02_magnitude_pruning", "03_reproducing_the_article", "05_reaching_the_target_sparsity",
                  "06_deploying_pruned_models"},
-    "clash": {"01_pruning_decision_trees"},
+    "clash": set(),
 }
 
 
