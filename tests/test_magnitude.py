@@ -3,7 +3,7 @@ import pytest
 import tf_keras as keras
 
 from prunebook.magnitude import (
-    apply_masks, global_masks, kernels_of, layerwise_masks, magnitude_mask, masks_for, mse, one_shot_curve,
+    apply_masks, kept_count, global_masks, kernels_of, layerwise_masks, magnitude_mask, masks_for, mse, one_shot_curve,
     tfmot_mask)
 
 
@@ -70,3 +70,9 @@ def test_bad_sparsity(bad):
         magnitude_mask(np.ones(4), bad)
     with pytest.raises(ValueError, match="sparsity"):
         global_masks([np.ones(4)], bad)
+
+
+def test_kept_count_rounds_in_float32_and_keeps_at_least_one():
+    assert kept_count(10, 0.75) == 2  # 2.5 rounds to even, as TensorFlow's round does
+    assert kept_count(1_024_000, 0.75) == 256_000
+    assert kept_count(5, 0.99) == 1

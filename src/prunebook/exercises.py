@@ -290,9 +290,9 @@ def check_best_sweep_sparsity(answer, results):
 
 
 def _article_kept(sparsity):
-    from prunebook.magnitude import _kept
+    from prunebook.magnitude import kept_count
 
-    return [(n, _kept(n, sparsity)) for n in _KERNELS]
+    return [(n, kept_count(n, sparsity)) for n in _KERNELS]
 
 
 @_exercise("the compression ratio")

@@ -10,8 +10,9 @@ import numpy as np
 from prunebook.validation import check_sparsity
 
 
-def _kept(n, sparsity):
-    """tfmot's number of weights to keep, computed in float32 as TensorFlow does."""
+def kept_count(n, sparsity):
+    """How many of ``n`` weights tfmot keeps at ``sparsity``: ``round(n * (1 - sparsity))`` in
+    float32, as TensorFlow computes it, and never fewer than one."""
     k = np.round(np.float32(n) * (np.float32(1.0) - np.float32(sparsity)))
     return int(max(k, 1))
 
@@ -28,7 +29,7 @@ def magnitude_mask(weights, sparsity):
     if w.size == 0:
         raise ValueError("weights must hold at least one value")
     magnitudes = np.abs(w).ravel()
-    threshold = _threshold(magnitudes, _kept(w.size, sparsity))
+    threshold = _threshold(magnitudes, kept_count(w.size, sparsity))
     return (np.abs(w) >= threshold).astype(w.dtype)
 
 
@@ -43,7 +44,7 @@ def global_masks(kernels, sparsity):
     if not kernels:
         raise ValueError("kernels must hold at least one array")
     magnitudes = np.concatenate([np.abs(np.asarray(k)).ravel() for k in kernels])
-    threshold = _threshold(magnitudes, _kept(magnitudes.size, sparsity))
+    threshold = _threshold(magnitudes, kept_count(magnitudes.size, sparsity))
     return [(np.abs(np.asarray(k)) >= threshold).astype(np.asarray(k).dtype) for k in kernels]
 
 
