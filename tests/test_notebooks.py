@@ -1,4 +1,5 @@
 """Structure of the chapter notebooks (nbval executes them; this checks the conventions)."""
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -97,3 +98,15 @@ def test_figures_have_a_caption_and_alt_text(path):
             meta = cell.metadata.get("mystnb", {})
             assert meta.get("figure", {}).get("caption"), cell.source[:80]
             assert len(meta.get("image", {}).get("alt", "")) > 40, cell.source[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapters_use_only_public_prunebook_names(path):
+    bad = []
+    for cell in code_cells(path):
+        code = re.sub(r"^(\s*)[!%].*$", r"\1pass", cell.source, flags=re.M)  # shell and magic lines
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("prunebook"):
+                bad += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+                bad += [node.module for part in node.module.split(".") if part.startswith("_")]
+    assert not bad, f"{path.name} imports private prunebook names: {bad}"
