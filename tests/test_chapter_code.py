@@ -18,8 +18,6 @@ WIDTH = 88  # characters of code the rendered book shows without scrolling sidew
 HIDDEN_INPUT = {"remove-cell", "remove-input"}  # tags whose code the book never shows
 # `import prunebook` comes first in every chapter for what it does on import (Keras 2, quiet TF)
 SIDE_EFFECT_IMPORTS = {"'prunebook' imported but unused"}
-# Chapters written before these checks (issue 11): remove a chapter once its notebook is edited.
-NOT_YET_EDITED = {"names": set(), "lines": set(), "pyflakes": set(), "clash": set()}
 
 
 def pyflakes_messages(source, cell_of=None):
@@ -49,27 +47,22 @@ def rebound(tree):
     return sorted(bound & imported)
 
 
-def chapters(check):
-    return [pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason="notebooks not yet edited"))
-            if p.stem in NOT_YET_EDITED[check] else pytest.param(p, id=p.name) for p in NOTEBOOKS]
-
-
-@pytest.mark.parametrize("path", chapters("names"))
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_name_a_chapter_imports_from_prunebook_exists(path):
     assert missing_names(ast.parse(chapter_module(path)[0])) == []
 
 
-@pytest.mark.parametrize("path", chapters("lines"))
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_code_lines_fit_the_rendered_code_box(path):
     assert long_lines(path) == []
 
 
-@pytest.mark.parametrize("path", chapters("pyflakes"))
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_pyflakes_finds_nothing_in_the_chapter(path):
     assert pyflakes_messages(*chapter_module(path)) == []
 
 
-@pytest.mark.parametrize("path", chapters("clash"))
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_chapter_rebinds_a_name_it_imported_from_prunebook(path):
     assert rebound(ast.parse(chapter_module(path)[0])) == []
 
