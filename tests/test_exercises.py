@@ -3,7 +3,7 @@ import pytest
 
 from prunebook import article
 from prunebook.exercises import (
-    NotYet, Verdict, check_first_sparsity_over, check_mask_function, check_tree_largest_alpha,
+    NotYet, Verdict, check_mask_function, check_sparsity_at_epoch, check_sparsity_with_frequency, check_tree_largest_alpha,
     check_tree_rep_on_training_set)
 from prunebook.magnitude import magnitude_mask
 
@@ -18,15 +18,22 @@ def test_mask_check_accepts_a_right_function_and_explains_wrong_ones():
         check_mask_function(lambda w, s: magnitude_mask(w, s).ravel())
 
 
-def test_first_sparsity_over():
-    curve = {0.0: 1.0, 0.5: 1.05, 0.7: 1.2, 0.9: 3.0}
-    assert check_first_sparsity_over(0.7, curve)
-    with pytest.raises(NotYet, match="still within"):
-        check_first_sparsity_over(0.5, curve)
-    with pytest.raises(NotYet, match="smaller sparsity"):
-        check_first_sparsity_over(0.9, curve)
-    with pytest.raises(NotYet, match="one of the sparsities"):
-        check_first_sparsity_over(0.6, curve)
+def test_untrained_pruning_ratio_check():
+    from prunebook.data import article_data
+    from prunebook.exercises import check_untrained_pruning_ratio
+    from prunebook.magnitude import one_shot_curve
+    from prunebook.models import article_mlp
+
+    _, x_val, _, y_val = article_data()
+    unpruned, pruned = one_shot_curve(article_mlp(), x_val, y_val, [0.0, 0.9], mode="layer-wise")
+    assert pruned < unpruned  # the lesson: pruning an untrained network lowers its loss here
+    assert check_untrained_pruning_ratio(pruned / unpruned)
+    with pytest.raises(NotYet, match="trained network"):
+        check_untrained_pruning_ratio(unpruned / pruned)  # upside down, or the trained model's
+    with pytest.raises(NotYet, match="divide the second by the first"):
+        check_untrained_pruning_ratio(0.5 * pruned / unpruned)
+    with pytest.raises(NotYet, match="must be a number"):
+        check_untrained_pruning_ratio("0.7")
 
 
 def test_tree_checks_reject_wrong_answers_without_the_solution():
@@ -56,13 +63,29 @@ def test_schedule_design_check():
         check_schedule_design({"final_sparsity": 0.9})
 
 
-def test_article_sparsity_at_batch_check():
-    from prunebook import article
-    from prunebook.exercises import check_article_sparsity_at_batch
+def test_sparsity_with_frequency_check():
+    # every 1,000 steps from step 1,000: the last update of a 1,600-step run is at step 1,000,
+    # where the ramp is still at its initial sparsity
+    assert check_sparsity_with_frequency(float(article.SCHEDULE.initial_sparsity))
+    assert check_sparsity_with_frequency(0.0)
+    with pytest.raises(NotYet, match="list the steps"):
+        check_sparsity_with_frequency(float(article.SCHEDULE.mask_sparsity(article.TOTAL_STEPS)))  # every 100
+    # another frequency gives another answer: the check computes it, it is not a constant
+    assert check_sparsity_with_frequency(float(article.SCHEDULE.target(1500)), frequency=500)
+    with pytest.raises(NotYet, match="sparsity in"):
+        check_sparsity_with_frequency(1.5)
 
-    assert check_article_sparsity_at_batch(float(article.SCHEDULE.target(3200)))
-    with pytest.raises(NotYet, match="count the steps"):
-        check_article_sparsity_at_batch(0.75)
+
+def test_sparsity_at_epoch_check():
+    # epoch 100 = step 800: 600 of the ramp's 800 steps done, 0.9 * (1 - 0.25 ** 3)
+    assert check_sparsity_at_epoch(0.9 * (1 - 0.25 ** 3))
+    with pytest.raises(NotYet, match="ramp is not over"):
+        check_sparsity_at_epoch(0.9)
+    with pytest.raises(NotYet, match="last update step"):
+        check_sparsity_at_epoch(0.9 * 600 / 800)  # a linear ramp is not tfmot's
+    assert check_sparsity_at_epoch(0.9, epoch=200)  # the ramp ends at step 1,000 (epoch 125)
+    with pytest.raises(NotYet, match="sparsity in"):
+        check_sparsity_at_epoch(True)
 
 
 def test_dense_width_check():
@@ -82,17 +105,6 @@ def _passes(check, answer):
         return check(answer)
     except NotYet:
         return False
-
-
-def test_best_sweep_check():
-    from prunebook.exercises import check_best_sweep_sparsity
-
-    results = {0.5: 0.3, 0.75: 0.2, 0.9: 0.4}
-    assert check_best_sweep_sparsity(0.75, results)
-    with pytest.raises(NotYet, match="lower val_loss"):
-        check_best_sweep_sparsity(0.5, results)
-    with pytest.raises(NotYet, match="one of the sparsities"):
-        check_best_sweep_sparsity(0.6, results)
 
 
 def test_deployment_checks():
@@ -151,9 +163,7 @@ def _all_checks():
 @pytest.mark.parametrize("name, check", _all_checks(), ids=[n for n, _ in _all_checks()])
 def test_every_check_reports_the_placeholder_as_not_answered(name, check, capsys):
     # the student edition's answer is `...`: the check must fail, say so, and not raise
-    extra = {"check_first_sparsity_over": ({0.0: 1.0, 0.5: 2.0},),
-             "check_best_sweep_sparsity": ({0.5: 1.0},)}.get(name, ())
-    verdict = check(..., *extra)
+    verdict = check(...)
     assert isinstance(verdict, Verdict) and not verdict
     assert capsys.readouterr().out.startswith("Not answered yet: replace the ...")
     assert verdict.message.startswith("Not answered yet")
@@ -173,9 +183,9 @@ def test_checks_keep_their_names_and_docs():
 
 
 def test_a_verdict_is_truthy_when_right_and_prints_its_message(capsys):
-    verdict = check_first_sparsity_over(0.7, {0.0: 1.0, 0.7: 2.0})
-    assert isinstance(verdict, Verdict) and verdict and verdict.message == "Correct."
-    assert capsys.readouterr().out == "Correct.\n"
+    verdict = check_sparsity_with_frequency(0.0)
+    assert isinstance(verdict, Verdict) and verdict and verdict.message.startswith("Correct:")
+    assert capsys.readouterr().out == verdict.message + "\n"
 
 
 @pytest.mark.parametrize("correct", [True, False])

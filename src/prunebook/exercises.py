@@ -139,23 +139,27 @@ def check_mask_function(fn):
     return _ok("Correct: your masks equal tfmot's on every test case.")
 
 
-@_exercise("a sparsity from the curve")
-def check_first_sparsity_over(answer, curve, *, factor=1.1):
-    """Magnitude pruning, exercise 2: the smallest sparsity in ``curve`` whose val_loss
-    exceeds ``factor`` times the unpruned val_loss (``curve`` maps sparsity -> val_loss,
-    with 0.0 present)."""
-    if 0.0 not in curve:
-        raise ValueError("curve must hold the val_loss at sparsity 0.0")
-    over = [s for s in sorted(curve) if curve[s] > factor * curve[0.0]]
-    if not over:
-        raise ValueError(f"no sparsity in curve raises val_loss above {factor} x the unpruned one")
-    if answer not in curve:
-        raise NotYet("answer must be one of the sparsities the curve was measured at.")
-    if answer == over[0]:
-        return _ok("Correct.")
-    if curve[answer] <= factor * curve[0.0]:
-        raise NotYet("Not yet: at this sparsity the val_loss is still within the allowed factor.")
-    raise NotYet("Not yet: the val_loss is already above the allowed factor at a smaller sparsity.")
+@_exercise("the ratio you measured")
+def check_untrained_pruning_ratio(ratio, *, sparsity=0.9):
+    """Magnitude pruning, exercise 2: the val_loss of the *untrained* article MLP
+    (:func:`prunebook.models.article_mlp`, the baseline's initial weights) pruned layer-wise,
+    one-shot, to ``sparsity``, divided by its val_loss unpruned."""
+    from prunebook.data import article_data
+    from prunebook.magnitude import one_shot_curve
+    from prunebook.models import article_mlp
+
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.floating)) or not np.isfinite(ratio):
+        raise NotYet(f"ratio must be a number (val_loss pruned / val_loss unpruned), got {ratio!r}")
+    _, x_val, _, y_val = article_data()
+    unpruned, pruned = one_shot_curve(article_mlp(), x_val, y_val, [0.0, sparsity], mode="layer-wise")
+    expected = pruned / unpruned
+    if np.isclose(ratio, expected, rtol=2e-3):
+        return _ok(f"Correct: pruning the untrained network moved its val_loss by a factor of {expected:.3f}.")
+    if ratio > 1:
+        raise NotYet("Not yet: a ratio above 1 is what the trained network shows. Prune a fresh "
+                     "article_mlp(), not the trained model, and divide pruned by unpruned.")
+    raise NotYet("Not yet: measure both losses on the validation rows with one_shot_curve, layer-wise, "
+                 f"at sparsities 0 and {sparsity}, and divide the second by the first.")
 
 
 def _article_run(batch_size):
@@ -243,19 +247,24 @@ def check_schedule_design(schedule, *, final_sparsity=0.9, epochs=article.EPOCHS
     return _ok("Correct: the schedule finishes inside the run and leaves time to recover.")
 
 
-@_exercise("the sparsity reached")
-def check_article_sparsity_at_batch(answer, *, batch_size=512):
-    """Schedule, exercise 2: the sparsity the article's schedule reaches in 200 epochs at ``batch_size``."""
+@_exercise("the sparsity the run ends with")
+def check_sparsity_with_frequency(answer, *, frequency=1000):
+    """Schedule, exercise 2: the sparsity the article's run (200 epochs at batch 1,024) ends
+    with if its schedule updated the mask every ``frequency`` steps instead of every 100."""
+    from dataclasses import replace
+
     from prunebook.schedules import reached_sparsity
 
-    if not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
         raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
-    expected = reached_sparsity(article.SCHEDULE, n_samples=article.N_TRAIN, batch_size=batch_size,
+    schedule = replace(article.SCHEDULE, frequency=frequency)
+    expected = reached_sparsity(schedule, n_samples=article.N_TRAIN, batch_size=article.BATCH_SIZE,
                                 epochs=article.EPOCHS)
     if abs(answer - expected) < 5e-4:
-        return _ok("Correct.")
-    raise NotYet(f"Not yet: count the steps a run of {article.EPOCHS} epochs has at this batch size, "
-                 "and remember the mask only changes every 100 steps.")
+        last = int(schedule.last_update_step(article.TOTAL_STEPS))
+        return _ok(f"Correct: the mask last changes at step {last}, where the ramp stands at {expected:.4f}.")
+    raise NotYet(f"Not yet: list the steps at which the mask changes (begin_step, then every "
+                 f"{frequency} steps) up to the run's last step, and evaluate the ramp at the last one.")
 
 
 @_exercise("the hidden width")
@@ -277,16 +286,22 @@ def check_dense_width(width, *, sparsity=0.95):
                  f"the pruned model keeps {direction} non-zero weights than that.")
 
 
-@_exercise("a sparsity from the sweep")
-def check_best_sweep_sparsity(answer, results):
-    """Reaching, exercise 2: the sparsity in ``results`` ({sparsity: final val_loss}) with the lowest loss."""
-    if not results:
-        raise ValueError("results must map at least one sparsity to a val_loss")
-    if answer not in results:
-        raise NotYet("answer must be one of the sparsities of the sweep.")
-    if results[answer] == min(results.values()):
-        return _ok("Correct.")
-    raise NotYet("Not yet: another sparsity of the sweep ends with a lower val_loss.")
+@_exercise("the sparsity after that many epochs")
+def check_sparsity_at_epoch(answer, *, epoch=100, final_sparsity=0.9):
+    """Reaching, exercise 2: the kernel sparsity the sweep's run to ``final_sparsity`` holds
+    after ``epoch`` epochs (the corrected schedule, batch 1,024)."""
+    from prunebook.schedules import reached_sparsity
+
+    if isinstance(answer, bool) or not isinstance(answer, (int, float, np.floating)) or not 0 <= answer < 1:
+        raise NotYet(f"answer must be a sparsity in [0, 1), got {answer!r}")
+    expected = reached_sparsity(article.corrected_schedule(final_sparsity), n_samples=article.N_TRAIN,
+                                batch_size=article.BATCH_SIZE, epochs=epoch)
+    if abs(answer - expected) < 5e-4:
+        return _ok(f"Correct: {expected:.4f}, {expected / final_sparsity:.1%} of the target.")
+    if abs(answer - final_sparsity) < 5e-4:
+        raise NotYet("Not yet: the ramp is not over at this epoch; work out its last update step first.")
+    raise NotYet("Not yet: find the last update step at or before the epoch's last step, then apply "
+                 "s_f * (1 - (1 - p)**3), with p the share of the ramp done at that step.")
 
 
 def _article_kept(sparsity):
