@@ -105,7 +105,7 @@ def breast_cancer_splits(*, prune_size=0.2, test_size=0.2, label_noise=0.0, rand
     :func:`three_way_split`. With ``label_noise`` > 0, that share of the training labels
     and that share of the pruning labels are flipped to the other class, as mislabelled
     records would be; the test labels stay as published, so the test accuracy measures how
-    well a tree predicts the real diagnosis.
+    well a tree predicts the published diagnosis.
 
     Parameters
     ----------
