@@ -3,7 +3,8 @@ import pytest
 
 from prunebook import article
 from prunebook.exercises import (
-    NotYet, Verdict, check_mask_function, check_sparsity_at_epoch, check_sparsity_with_frequency, check_tree_largest_alpha,
+    NotYet, Verdict, check_mask_function, check_sparsity_at_epoch, check_sparsity_with_frequency,
+    check_tree_alpha_by_pruning_set,
     check_tree_rep_on_training_set)
 from prunebook.magnitude import magnitude_mask
 
@@ -42,10 +43,68 @@ def test_tree_checks_reject_wrong_answers_without_the_solution():
     assert not any(ch.isdigit() for ch in str(wrong.value))
     with pytest.raises(NotYet, match="positive whole number"):
         check_tree_rep_on_training_set(0)
+
+
+def path_trees(train):
+    from sklearn.tree import DecisionTreeClassifier
+
+    full = DecisionTreeClassifier(random_state=0).fit(*train)
+    alphas = full.cost_complexity_pruning_path(*train).ccp_alphas
+    return [DecisionTreeClassifier(random_state=0, ccp_alpha=a).fit(*train) for a in alphas]
+
+
+def best_on_pruning_set(train, prune):
+    trees = path_trees(train)
+    scores = [t.score(*prune) for t in trees]
+    return trees[max(i for i, s in enumerate(scores) if s == max(scores))]
+
+
+def test_alpha_by_pruning_set_check(capsys):
+    from sklearn.tree import DecisionTreeClassifier
+
+    assert check_tree_alpha_by_pruning_set(best_on_pruning_set)
+    assert capsys.readouterr().out.startswith("Correct")
+
+    def first_of_ties(train, prune):
+        trees = path_trees(train)
+        scores = [t.score(*prune) for t in trees]
+        return trees[int(np.argmax(scores))]
+
+    def by_training_accuracy(train, prune):
+        trees = path_trees(train)
+        return trees[int(np.argmax([t.score(*train) for t in trees]))]
+
+    def grown_on_both(train, prune):
+        alpha = best_on_pruning_set(train, prune).ccp_alpha
+        X, y = np.concatenate([train[0], prune[0]]), np.concatenate([train[1], prune[1]])
+        return DecisionTreeClassifier(random_state=0, ccp_alpha=alpha).fit(X, y)
+
+    def between_path_alphas(train, prune):
+        alpha = best_on_pruning_set(train, prune).ccp_alpha
+        return DecisionTreeClassifier(random_state=0, ccp_alpha=alpha * 1.001 + 1e-6).fit(*train)
+
+    with pytest.raises(NotYet, match="more accurate on the pruning set"):
+        check_tree_alpha_by_pruning_set(by_training_accuracy)
+    with pytest.raises(NotYet, match="training part only"):
+        check_tree_alpha_by_pruning_set(grown_on_both)
     with pytest.raises(NotYet, match="ccp_alphas"):
-        check_tree_largest_alpha(0.123456)
-    with pytest.raises(NotYet, match=">= 0"):
-        check_tree_largest_alpha(-1)
+        check_tree_alpha_by_pruning_set(between_path_alphas)
+    with pytest.raises(NotYet, match="fitted DecisionTreeClassifier"):
+        check_tree_alpha_by_pruning_set(lambda train, prune: "tree")
+    with pytest.raises(NotYet, match="function itself"):
+        check_tree_alpha_by_pruning_set(0.01)
+    # the default splits hold a tie on the pruning set at either noise level the chapter tries
+    for noise in (0.1, 0.2):
+        with pytest.raises(NotYet, match="take the largest"):
+            check_tree_alpha_by_pruning_set(first_of_ties, label_noise=noise)
+        assert check_tree_alpha_by_pruning_set(best_on_pruning_set, label_noise=noise)
+
+    def unanswered(train, prune):
+        ...  # the student edition's answer
+
+    capsys.readouterr()
+    assert not check_tree_alpha_by_pruning_set(unanswered)
+    assert "Not answered yet" in capsys.readouterr().out
 
 
 def test_schedule_design_check():

@@ -66,31 +66,52 @@ def _ok(message="Correct."):
     return Verdict(True, message)
 
 
-@_exercise("an alpha from the pruning path")
-def check_tree_largest_alpha(alpha):
-    """Trees, exercise 1: the largest ``ccp_alpha`` on the chapter tree's pruning path
-    whose tree is at least as accurate on the test set as the unpruned tree."""
+@_exercise("your function")
+def check_tree_alpha_by_pruning_set(method, *, label_noise=0.2, seeds=(0, 1, 3)):
+    """Trees, exercise 1: ``method(train, prune)`` grows the full tree on ``train`` and
+    returns the tree on its cost-complexity pruning path that is most accurate on
+    ``prune`` (among ties, the one with the largest alpha), grown with ``random_state=0``.
+
+    The check runs ``method`` on the noisy breast-cancer splits of ``seeds`` (at label noise
+    0.1 and at 0.2 they include a split where two alphas tie on the pruning set).
+    """
     from sklearn.tree import DecisionTreeClassifier
 
     from prunebook.trees import breast_cancer_splits
 
-    if not isinstance(alpha, (int, float, np.floating)) or not np.isfinite(alpha) or alpha < 0:
-        raise NotYet(f"alpha must be a number >= 0 taken from the pruning path, got {alpha!r}")
-    parts = breast_cancer_splits()
-    (X_train, y_train), (X_test, y_test) = parts["train"], parts["test"]
-    full = DecisionTreeClassifier(random_state=0).fit(X_train, y_train)
-    alphas = full.cost_complexity_pruning_path(X_train, y_train).ccp_alphas
-    if not np.any(np.isclose(alphas, alpha, rtol=1e-9, atol=1e-12)):
-        raise NotYet("alpha must be one of the values in cost_complexity_pruning_path(...).ccp_alphas")
-    target = full.score(X_test, y_test)
-    keeps = [a for a in alphas if DecisionTreeClassifier(random_state=0, ccp_alpha=a)
-             .fit(X_train, y_train).score(X_test, y_test) >= target]
-    if np.isclose(alpha, max(keeps), rtol=1e-9, atol=1e-12):
-        return _ok("Correct: beyond this alpha the test accuracy falls below the unpruned tree's.")
-    if not any(np.isclose(alpha, a, rtol=1e-9, atol=1e-12) for a in keeps):
-        raise NotYet("Not yet: the tree pruned with this alpha is less accurate on the test set "
-                     "than the unpruned tree.")
-    raise NotYet("Not yet: this alpha keeps the accuracy, but a larger alpha on the path does too.")
+    if not callable(method):
+        raise NotYet(f"Pass your function itself, method(train, prune), got {method!r}.")
+    for seed in seeds:
+        parts = breast_cancer_splits(label_noise=label_noise, random_state=seed)
+        train, prune = parts["train"], parts["prune"]
+        tree = method(train, prune)
+        if tree is None:
+            return _not_answered("the body of your function, which must return a fitted tree")
+        if not isinstance(tree, DecisionTreeClassifier) or not hasattr(tree, "tree_"):
+            raise NotYet(f"Your function must return a fitted DecisionTreeClassifier, "
+                         f"got {type(tree).__name__}.")
+        full = DecisionTreeClassifier(random_state=0).fit(*train)
+        alphas = full.cost_complexity_pruning_path(*train).ccp_alphas
+        on_path = np.isclose(alphas, tree.ccp_alpha, rtol=1e-9, atol=1e-15)
+        if not on_path.any():
+            raise NotYet("Take ccp_alpha from cost_complexity_pruning_path(...).ccp_alphas "
+                         "of the full tree grown on the training part.")
+        trees = [DecisionTreeClassifier(random_state=0, ccp_alpha=a).fit(*train) for a in alphas]
+        X_all = np.concatenate([part[0] for part in parts.values()])
+        mine = trees[int(np.argmax(on_path))]
+        if tree.get_n_leaves() != mine.get_n_leaves() or not np.array_equal(
+                tree.predict(X_all), mine.predict(X_all)):
+            raise NotYet("Grow each tree on the training part only, with random_state=0.")
+        scores = np.array([t.score(*prune) for t in trees])
+        score = tree.score(*prune)
+        if score < scores.max():
+            raise NotYet("Another alpha on the path gives a tree that is more accurate "
+                         "on the pruning set.")
+        if np.any(alphas[scores == scores.max()] > tree.ccp_alpha * (1 + 1e-9)):
+            raise NotYet("Several alphas tie on the pruning set: take the largest of them, "
+                         "which gives the smallest tree.")
+    return _ok("Correct: on every split your tree is the smallest of the path's trees "
+               "that are most accurate on the pruning set.")
 
 
 @_exercise("the number of leaves")
@@ -107,7 +128,7 @@ def check_tree_rep_on_training_set(n_leaves):
     expected = tree_size(reduced_error_prune(full, X_train, y_train)[0])[0]
     if n_leaves == expected:
         return _ok("Correct: on its own training data a fully grown tree makes no error, "
-                   "so no merge keeps its accuracy.")
+                   "so every leaf that replaced a subtree would add errors.")
     raise NotYet("Not yet: think about the accuracy of a fully grown tree on the data it was grown on.")
 
 
