@@ -29,7 +29,7 @@ def test_untrained_pruning_ratio_check():
     unpruned, pruned = one_shot_curve(article_mlp(), x_val, y_val, [0.0, 0.9], mode="layer-wise")
     assert pruned < unpruned  # the lesson: pruning an untrained network lowers its loss here
     assert check_untrained_pruning_ratio(pruned / unpruned)
-    with pytest.raises(NotYet, match="trained network"):
+    with pytest.raises(NotYet, match="not the trained model"):
         check_untrained_pruning_ratio(unpruned / pruned)  # upside down, or the trained model's
     with pytest.raises(NotYet, match="divide the second by the first"):
         check_untrained_pruning_ratio(0.5 * pruned / unpruned)
@@ -111,13 +111,15 @@ def test_schedule_design_check():
     from prunebook.exercises import check_schedule_design
     from prunebook.schedules import PolynomialSchedule
 
-    assert check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=100, end_step=1100))
+    assert check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=400, end_step=1200))
+    with pytest.raises(NotYet, match="start it at epoch 50"):
+        check_schedule_design(article.corrected_schedule(0.9))  # the chapter's own: from step 200
     with pytest.raises(NotYet, match="only reaches"):
         check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=1000, end_step=5000))
     with pytest.raises(NotYet, match="leave at least 50"):
-        check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=100, end_step=1500))
+        check_schedule_design(PolynomialSchedule(0.0, 0.9, begin_step=400, end_step=1500))
     with pytest.raises(NotYet, match="final_sparsity must be 0.9"):
-        check_schedule_design(PolynomialSchedule(0.0, 0.8, begin_step=100, end_step=1100))
+        check_schedule_design(PolynomialSchedule(0.0, 0.8, begin_step=400, end_step=1200))
     with pytest.raises(NotYet, match="PolynomialSchedule"):
         check_schedule_design({"final_sparsity": 0.9})
 
