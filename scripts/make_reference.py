@@ -15,7 +15,9 @@ Run from the repository root with `.venv/bin/python scripts/make_reference.py`
   dense models of the chapter on reaching the target sparsity.
 
 Runs go through the training cache, so the ones a chapter already trained are not retrained.
-About a minute or two a run on two CPU cores.
+About a minute or two a run on two quiet CPU cores. ``--reuse pruned`` copies the stored
+records of the controlled pruned runs instead of training them again (only when the code that
+trains them has not changed). article.json is written again after each seed.
 """
 import argparse
 from pathlib import Path
@@ -25,21 +27,25 @@ from prunebook import article
 from prunebook.data import article_data
 from prunebook.experiments import (article_schedule_run, baseline_run, continued_run,
                                    small_dense_runs, sweep_runs)
-from prunebook.reference import SEEDS, run_name, write_reference
+from prunebook.reference import SEEDS, load_reference, run_name, write_reference
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "prunebook" / "reference"
 
 
-def write_article(data, full):
+def write_article(data, full, reuse=()):
+    stored = load_reference("article") if reuse else {}
     runs = {}
     for seed in SEEDS:
         settings = {**full, "seed": seed}
         baseline = baseline_run(data, **settings)
         runs[run_name("baseline", seed)] = baseline.history
-        runs[run_name("pruned", seed)] = article_schedule_run(data, **settings).history
+        if "pruned" in reuse:
+            runs[run_name("pruned", seed)] = stored[run_name("pruned", seed)]
+        else:
+            runs[run_name("pruned", seed)] = article_schedule_run(data, **settings).history
         runs[run_name("continued", seed)] = continued_run(data, baseline, **settings).history
-    write_reference(OUT / "article.json", runs)
-    print(f"wrote {OUT / 'article.json'}")
+        write_reference(OUT / "article.json", {**stored, **runs})
+        print(f"wrote {OUT / 'article.json'} (seeds up to {seed})")
 
 
 def write_reaching(data, full):
@@ -55,11 +61,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("article", "reaching"),
                         help="write only this reference file")
+    parser.add_argument("--reuse", action="append", default=[], choices=("pruned",),
+                        help="copy these stored runs of article.json instead of training them")
     args = parser.parse_args()
     data = article_data()
     full = article.training_settings("full")  # full-scale runs, whatever PRUNEBOOK_SCALE says
     if args.only in (None, "article"):
-        write_article(data, full)
+        write_article(data, full, args.reuse)
     if args.only in (None, "reaching"):
         write_reaching(data, full)
 
