@@ -71,3 +71,19 @@ def test_summary_table_has_one_row_a_run():
     assert table.style.format(SUMMARY_FORMAT).to_html()
     with pytest.raises(ValueError, match="runs"):
         summary_table({})
+
+
+@pytest.mark.filterwarnings("ignore::prunebook.schedules.ScheduleWarning")
+def test_the_continued_run_starts_from_the_trained_baseline(data, tmp_path, monkeypatch):
+    from prunebook.experiments import continued_run
+
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    base = baseline_run(data, epochs=2, progress=False)
+    cont = continued_run(data, base, epochs=2, progress=False)
+    assert cont.history.epochs == 2 and cont.model.count_params() == article.N_PARAMS
+    assert continued_run(data, epochs=2, progress=False).history == cont.history  # one entry
+    assert len(list(tmp_path.iterdir())) == 2
+    # it starts where the baseline ended, not from the initial weights as the controlled run does
+    controlled = article_schedule_run(data, epochs=2, progress=False)
+    assert controlled.history.loss != cont.history.loss
+    assert len(list(tmp_path.iterdir())) == 3

@@ -42,11 +42,18 @@ def test_write_stores_curves_but_not_seconds(tmp_path):
     assert stored["val_loss"] == [1.0, 0.5] and stored["seconds"] == [0.0, 0.0]
 
 
-def test_shipped_article_reference_holds_three_seeds_of_both_runs():
+def test_shipped_article_reference_holds_three_seeds_of_each_run():
+    from prunebook.reference import SEEDS, run_name
+
     ref = load_reference("article")
-    assert {"baseline", "pruned", "baseline_seed1", "pruned_seed2"} <= set(ref)
+    assert {run_name(r, s) for r in ("baseline", "pruned", "continued") for s in SEEDS} <= set(ref)
     assert all(run.epochs == 200 for run in ref.values())
     assert ref["pruned"].sparsity[-1] == pytest.approx(0.2894, abs=1e-3)
+    # the article's own pruned fit (continued from the trained baseline) counts its steps from 1
+    # again, so it ends at the same sparsity; its first epoch starts from a dense model
+    for s in SEEDS:
+        continued = ref[run_name("continued", s)]
+        assert continued.sparsity[0] == 0 and continued.sparsity[-1] == ref["pruned"].sparsity[-1]
 
 
 def test_unknown_reference():

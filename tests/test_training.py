@@ -150,3 +150,79 @@ def test_reading_summaries_needs_logs(tmp_path):
 
     with pytest.raises(ValueError, match="PruningSummaries logs"):
         read_pruning_summaries(tmp_path)
+
+
+def written_out_recipe(trained, data, *, epochs, batch_size, seed=0):
+    """tfmot's recipe as a chapter writes it, with prunebook's recorder and progress bar."""
+    import tensorflow_model_optimization as tfmot
+    import tf_keras
+
+    from prunebook.history import History, Run
+    from prunebook.training import history_recorder, progress_bar, set_determinism
+
+    prune = tfmot.sparsity.keras
+    x_train, x_val, y_train, y_val = data
+    copy = tf_keras.models.clone_model(trained)
+    copy.set_weights(trained.get_weights())
+    model = prune.prune_low_magnitude(copy, pruning_schedule=prune.PolynomialDecay(
+        initial_sparsity=0.0, final_sparsity=0.6, begin_step=8, end_step=40, frequency=8))
+    set_determinism(seed)
+    model.compile(loss="mse", optimizer=tf_keras.optimizers.Adam(learning_rate=1e-3))
+    history = History()
+    model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
+              batch_size=batch_size, verbose=0,
+              callbacks=[prune.UpdatePruningStep(), history_recorder(history), progress_bar(epochs)])
+    return Run(prune.strip_pruning(model), history)
+
+
+def test_the_recipe_written_out_gives_fit_pruneds_run_and_shares_its_cache_entry(
+        data, tmp_path, monkeypatch):
+    """A chapter's own tfmot calls, recorded by history_recorder, give fit_pruned's curves to
+    the bit; keyed by pruned_settings they find fit_pruned's cache entry (and the reverse)."""
+    from prunebook.cache import cached_run
+    from prunebook.training import pruned_settings
+
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    schedule = PolynomialSchedule(0.0, 0.6, begin_step=8, end_step=40, frequency=8)
+    trained = fit_baseline(small_model(), data, **SMALL).model  # a continuation, as the article's
+    by_hand = written_out_recipe(trained, data, epochs=6, batch_size=50)
+    helper = fit_pruned(trained, data, schedule, **SMALL)
+    assert by_hand.history.loss == helper.history.loss
+    assert by_hand.history.val_loss == helper.history.val_loss
+    assert by_hand.history.sparsity == helper.history.sparsity
+    for a, b in zip(by_hand.model.get_weights(), helper.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+    def must_not_train(folder):
+        raise AssertionError("the cache entry of fit_pruned was not found")
+
+    key = pruned_settings(schedule, epochs=6, batch_size=50, learning_rate=1e-3, seed=0)
+    again = cached_run("pruned", trained, data, key, must_not_train)
+    assert again.history == helper.history
+    # the trained model read back from the cache keys the same entry as the fresh one
+    reread = fit_baseline(small_model(), data, **SMALL).model
+    assert cached_run("pruned", reread, data, key, must_not_train).history == helper.history
+
+
+def test_history_recorder_and_progress_bar_check_their_arguments():
+    from prunebook.training import history_recorder, progress_bar, pruned_settings
+
+    with pytest.raises(ValueError, match="history"):
+        history_recorder([])
+    with pytest.raises(ValueError, match="epochs"):
+        progress_bar(0)
+    with pytest.raises(ValueError, match="schedule"):
+        pruned_settings({"final_sparsity": 0.5}, epochs=1, batch_size=1, learning_rate=1e-3, seed=0)
+    with pytest.raises(ValueError, match="seed"):
+        pruned_settings(PolynomialSchedule(0.0, 0.5, 0, 10), epochs=1, batch_size=1,
+                        learning_rate=1e-3, seed=-1)
+
+
+def test_prune_low_magnitude_wraps_the_layers_themselves(data):
+    """Why a chapter copies the trained model before wrapping it: the wrapped model shares the
+    original's layers, so training it prunes the original too."""
+    import tensorflow_model_optimization as tfmot
+
+    model = small_model()
+    wrapped = tfmot.sparsity.keras.prune_low_magnitude(model)
+    assert [w.layer for w in wrapped.layers] == [layer for layer in model.layers]

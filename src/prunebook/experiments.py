@@ -37,10 +37,35 @@ def baseline_run(data, *, progress=True, **overrides):
 
 
 def article_schedule_run(data, *, progress=True, **overrides):
-    """The article's pruned run: its MLP under the article's schedule (:data:`prunebook.article.SCHEDULE`)."""
+    """The controlled comparison: the article's MLP pruned under the article's schedule
+    (:data:`prunebook.article.SCHEDULE`) from the *same initial weights* as
+    :func:`baseline_run`, on the same batches. The article did not run this one."""
     settings = _settings(overrides)
     return fit_pruned(article_mlp(seed=settings["seed"]), data, article.SCHEDULE, progress=progress,
                       **settings)
+
+
+def continued_run(data, baseline=None, *, progress=True, **overrides):
+    """The article's own pruned run: it *continues* the trained baseline.
+
+    The article wraps the model it has just trained: ``prune_low_magnitude`` of the trained
+    baseline under :data:`prunebook.article.SCHEDULE`, compiled again (a fresh Adam), fitted
+    for as many epochs again with ``UpdatePruningStep``, whose step counter starts at 0 again.
+    This is :func:`~prunebook.training.fit_pruned` of the trained model; it shares its cache
+    entry with a chapter that writes the same recipe out (kind ``"pruned"``, the same
+    :func:`~prunebook.training.pruned_settings`).
+
+    Parameters
+    ----------
+    data : tuple
+        ``(x_train, x_val, y_train, y_val)``.
+    baseline : Run, optional
+        The trained baseline of the same settings; :func:`baseline_run` when omitted.
+    """
+    settings = _settings(overrides)
+    if baseline is None:
+        baseline = baseline_run(data, progress=progress, **settings)
+    return fit_pruned(baseline.model, data, article.SCHEDULE, progress=progress, **settings)
 
 
 def sweep_runs(data, *, sparsities=article.SWEEP, progress=True, **overrides):

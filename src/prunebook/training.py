@@ -7,6 +7,9 @@
   TensorFlow's op determinism *for the rest of the Python process* (TensorFlow has no public
   switch to turn it off): a second run on the same machine gives the same curves.
 - Progress is one compact tqdm bar, never a Keras log line an epoch.
+- The small pieces a chapter needs to write tfmot's recipe out itself are public:
+  :func:`history_recorder` (a callback that fills a History), :func:`progress_bar` and
+  :func:`pruned_settings` (the settings that key a pruned run in the cache).
 - :func:`fit_baseline` and :func:`fit_pruned` results are cached on disk, keyed by every
   setting and by the training code itself (see :mod:`prunebook.cache`).
 
@@ -24,7 +27,8 @@ from prunebook.schedules import Schedule, warn_if_short
 from prunebook.sparsity import kernel_layers, kernel_sparsity
 from prunebook.validation import require_nonnegative_int, require_positive_float, require_positive_int
 
-__all__ = ["Run", "fit_baseline", "fit_masked", "fit_pruned", "set_determinism"]
+__all__ = ["Run", "fit_baseline", "fit_masked", "fit_pruned", "history_recorder", "progress_bar",
+           "pruned_settings", "set_determinism"]
 
 
 def set_determinism(seed):
@@ -48,8 +52,22 @@ def _copy(model):
     return copy
 
 
-def _epoch_recorder(history):
-    """A Keras callback that appends each epoch's figures to ``history``."""
+def history_recorder(history):
+    """A Keras callback that appends each epoch's figures to ``history``.
+
+    At each epoch's end it appends Keras' ``loss`` and ``val_loss``, the kernel sparsity of
+    the model as it stands then (:func:`prunebook.sparsity.kernel_sparsity`, read through
+    pruning wrappers) and the epoch's wall-clock seconds. Put it after tfmot's
+    ``UpdatePruningStep`` in ``callbacks``, so that it reads the weights after that
+    callback has applied the masks. The fit needs validation data (``val_loss``).
+
+    Parameters
+    ----------
+    history : prunebook.history.History
+        The record to append to (usually a new, empty one).
+    """
+    if not isinstance(history, History):
+        raise ValueError(f"history must be a prunebook.history.History, got {type(history).__name__}")
     k = keras()
 
     class EpochRecorder(k.callbacks.Callback):
@@ -64,8 +82,12 @@ def _epoch_recorder(history):
     return EpochRecorder()
 
 
-def _progress(epochs):
-    """One text progress bar over the epochs (no bar per batch)."""
+def progress_bar(epochs):
+    """A Keras callback that shows one text progress bar over ``epochs`` epochs (none per batch).
+
+    tqdm's ``TqdmCallback``, printing to stderr at most every 10 seconds, 80 columns wide.
+    """
+    require_positive_int(epochs, "epochs")
     import warnings
 
     from tqdm import TqdmWarning
@@ -96,12 +118,33 @@ def _fit(model, data, *, epochs, batch_size, learning_rate, seed, callbacks=(), 
     x_train, x_val, y_train, y_val = data
     model.compile(loss="mse", optimizer=k.optimizers.Adam(learning_rate=learning_rate))
     history = History()
-    callbacks = [*callbacks, _epoch_recorder(history)]
+    callbacks = [*callbacks, history_recorder(history)]
     if progress:
-        callbacks.append(_progress(epochs))
+        callbacks.append(progress_bar(epochs))
     model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs,
               batch_size=batch_size, callbacks=callbacks, verbose=0)
     return history
+
+
+def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed):
+    """The settings that key a pruned run in the cache: those of :func:`fit_pruned`.
+
+    A chapter that writes tfmot's recipe out itself passes this dict to
+    :func:`prunebook.cache.cached_run` (kind ``"pruned"``), so that its run and
+    :func:`fit_pruned`'s of the same model and settings share one cache entry.
+
+    Returns
+    -------
+    dict
+        ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` (checked) and the schedule.
+    """
+    if not isinstance(schedule, Schedule):
+        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
+    return {"epochs": require_positive_int(epochs, "epochs"),
+            "batch_size": require_positive_int(batch_size, "batch_size"),
+            "learning_rate": require_positive_float(learning_rate, "learning_rate"),
+            "seed": require_nonnegative_int(seed, "seed"),
+            "schedule": {type(schedule).__name__: asdict(schedule)}}
 
 
 def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
@@ -152,17 +195,19 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
     entry when caching, else in a temporary folder that lives as long as the Run)
     and named by ``Run.log_dir``.
 
+    ``model`` may be untrained (a run from the same initial weights as a baseline) or
+    already trained: the article's own pruned run wraps its trained baseline, so the pruned
+    fit continues from the trained weights with a fresh Adam and tfmot's step counter at 0.
+
     Returns
     -------
     Run
         The trained model with its pruning wrappers stripped
         (``tfmot.sparsity.keras.strip_pruning``), and its history. ``model`` is not changed.
     """
-    if not isinstance(schedule, Schedule):
-        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
     settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    key = pruned_settings(schedule, **settings)
     warn_if_short(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
-    key = {**settings, "schedule": {type(schedule).__name__: asdict(schedule)}}
     if summaries:
         key["summaries"] = True
 
