@@ -174,9 +174,11 @@ def check_untrained_pruning_ratio(ratio, *, sparsity=0.9):
     unpruned, pruned = one_shot_curve(article_mlp(), x_val, y_val, [0.0, sparsity], mode="layer-wise")
     expected = pruned / unpruned
     if np.isclose(ratio, expected, rtol=2e-3):
-        return _ok(f"Correct: pruning the untrained network moved its val_loss by a factor of {expected:.3f}.")
-    raise NotYet("Not yet: prune a fresh article_mlp(), not the trained model, and measure both losses on the validation rows with one_shot_curve, layer-wise, "
-                 f"at sparsities 0 and {sparsity}, and divide the second by the first.")
+        return _ok(f"Correct: pruning the untrained network moved its val_loss by a factor of "
+                   f"{expected:.3f}.")
+    raise NotYet("Not yet: prune a fresh article_mlp(), not the trained model, and measure both "
+                 "losses on the validation rows with one_shot_curve, layer-wise, at sparsities 0 "
+                 f"and {sparsity}, and divide the second by the first.")
 
 
 def _article_run(batch_size):
