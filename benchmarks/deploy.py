@@ -10,9 +10,12 @@ Uses the article's baseline and the corrected-schedule models at 75 % and 90 %
   90 and 95 %, timed interleaved in rounds (prunebook.deploy.interleaved_timings, the
   helper chapter 06 uses): the median of the per-round medians, its interquartile range
   and the speed-up over dense NumPy (target: CSR at 90 % at least half of the ideal 10x).
+  NumPy's BLAS runs on one thread, as scipy's CSR product does.
 Not a test: timings on a shared machine are noisy; the IQR says how noisy.
 """
 import argparse
+
+from threadpoolctl import threadpool_limits
 
 import prunebook  # noqa: F401  (before TensorFlow)
 from prunebook import article
@@ -52,8 +55,9 @@ def main():
     paths = {"dense NumPy, 0 %": dense_kernels_model(dense)}
     for s, m in {0.0: dense, **pruned}.items():
         paths[f"CSR, {s:.0%}"] = CSRModel(m).predict
-    table = latency_table(paths, x_val, batch_sizes=(1,), rounds=args.rounds,
-                          repeats={1: args.repeats}, progress=True)["batch 1"]
+    with threadpool_limits(limits=1):  # BLAS on one thread: a loaded machine's threads stall
+        table = latency_table(paths, x_val, batch_sizes=(1,), rounds=args.rounds,
+                              repeats={1: args.repeats}, progress=True)["batch 1"]
     base = table.loc["dense NumPy, 0 %", "median"]
     for name, row in table.iterrows():
         print(f"batch 1, {name}: {row['median'] * 1e3:.3f} ms "
