@@ -3,8 +3,8 @@ import pytest
 import tf_keras as keras
 
 from prunebook.deploy import (
-    CSRModel, TFLiteModel, binary_entropy, bitmask_layout, compressed_sizes, entropy_bound_bytes,
-    median_seconds, quantize_int8, to_tflite)
+    CSRModel, TFLiteModel, binary_entropy, bitmask_layout, compressed_sizes, entropy_estimate_bytes,
+    interleaved_timings, median_seconds, quantize_int8, to_tflite)
 from prunebook.magnitude import apply_masks, layerwise_masks
 from prunebook.sparsity import kernels_of
 
@@ -21,16 +21,16 @@ def small_model(sparsity=0.0):
 X = np.random.default_rng(0).normal(size=(64, 20)).astype(np.float32)
 
 
-def test_entropy_bound():
+def test_entropy_estimate():
     assert binary_entropy(0.5) == 1 and binary_entropy(0) == 0
     # 75 % sparse float32: values + H(0.25) bits a weight
     n = 1_000_000
-    bound = entropy_bound_bytes(n, n // 4)
+    bound = entropy_estimate_bytes(n, n // 4)
     assert bound == pytest.approx(n // 4 * 4 + n * binary_entropy(0.25) / 8)
     assert 4 * n / bound == pytest.approx(3.63, abs=0.01)
-    assert 4 * n / entropy_bound_bytes(n, n // 4, bytes_per_value=1) == pytest.approx(11.4, abs=0.1)
+    assert 4 * n / entropy_estimate_bytes(n, n // 4, bytes_per_value=1) == pytest.approx(11.4, abs=0.1)
     with pytest.raises(ValueError, match="n_nonzero"):
-        entropy_bound_bytes(10, 11)
+        entropy_estimate_bytes(10, 11)
     with pytest.raises(ValueError, match="p must"):
         binary_entropy(1.5)
 
@@ -74,6 +74,23 @@ def test_tflite_predictions_match_keras(mode, tolerance):
     assert np.max(np.abs(got - expected)) <= tolerance * scale
 
 
+def test_experimental_sparsity_stores_sparse_kernels_and_predicts_the_same():
+    from prunebook.deploy import flatbuffer_summary
+
+    model = small_model(0.9)
+    plain, sparse = to_tflite(model, "float"), to_tflite(model, "float", sparsity=True)
+    assert flatbuffer_summary(plain) == {"ops": ["FULLY_CONNECTED"] * 3, "sparse tensors": []}
+    summary = flatbuffer_summary(sparse)
+    assert summary["ops"].count("DENSIFY") >= 1 and summary["sparse tensors"]
+    assert len(sparse) < len(plain)
+    np.testing.assert_allclose(TFLiteModel(sparse).predict(X), TFLiteModel(plain).predict(X),
+                               rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="sparsity"):
+        to_tflite(model, "float", sparsity="yes")
+    with pytest.raises(ValueError, match="flatbuffer"):
+        flatbuffer_summary(b"")
+
+
 def test_tflite_bad_mode_and_missing_representative():
     with pytest.raises(ValueError, match="mode"):
         to_tflite(small_model(), "int4")
@@ -102,15 +119,69 @@ def test_median_seconds_is_the_median_of_the_timed_calls_after_the_warmup(monkey
         median_seconds(lambda: None, warmup=-1)
 
 
+def fake_clock(monkeypatch, costs):
+    """perf_counter reads a clock that only moves when a path runs: each call of path
+    ``name`` takes the next of ``costs[name]`` seconds. Returns the paths and the call log."""
+    from prunebook import deploy
+
+    now = [0.0]
+    monkeypatch.setattr(deploy.time, "perf_counter", lambda: now[0])
+    costs = {name: iter(c) for name, c in costs.items()}
+    log = []
+
+    def path(name):
+        def call():
+            log.append(name)
+            now[0] += next(costs[name])
+        return call
+
+    return {name: path(name) for name in costs}, log
+
+
+def test_interleaved_timings_rotates_the_order_and_reports_median_and_spread(monkeypatch):
+    # one warm-up call each (100 s, not timed), then three rounds of one call each
+    paths, log = fake_clock(monkeypatch, {"a": [100, 1, 3, 2], "b": [100, 10, 10, 10]})
+    table = interleaved_timings(paths, rounds=3, repeats=1, warmup=1)
+    assert log == ["a", "b"] + ["a", "b", "b", "a", "a", "b"]  # rotated by one each round
+    assert list(table.index) == ["a", "b"]
+    assert table.loc["a"].to_dict() == {"median": 2.0, "q1": 1.5, "q3": 2.5, "iqr": 1.0,
+                                        "min": 1.0, "max": 3.0}
+    assert table.loc["b", "median"] == 10 and table.loc["b", "iqr"] == 0
+
+
+def test_interleaved_timings_keeps_the_median_of_each_round(monkeypatch):
+    # two rounds of three calls: medians 5 (of 5, 1, 7) and 2 (of 2, 9, 1)
+    paths, _ = fake_clock(monkeypatch, {"a": [5, 1, 7, 2, 9, 1]})
+    table = interleaved_timings(paths, rounds=2, repeats=3, warmup=0)
+    assert (table.loc["a", "min"], table.loc["a", "max"]) == (2.0, 5.0)
+    assert table.loc["a", "median"] == 3.5
+
+
+def test_interleaved_timings_rejects_bad_arguments():
+    for bad in ({}, {"a": 1}, [lambda: None]):
+        with pytest.raises(ValueError, match="paths"):
+            interleaved_timings(bad)
+    for name in ("rounds", "repeats"):
+        with pytest.raises(ValueError, match=name):
+            interleaved_timings({"a": lambda: None}, **{name: 0})
+    with pytest.raises(ValueError, match="warmup"):
+        interleaved_timings({"a": lambda: None}, warmup=-1)
+
+
 def test_dense_numpy_forward_and_latency_table():
     from prunebook.deploy import dense_kernels_model, latency_table
 
     model = small_model(0.5)
     forward = dense_kernels_model(model)
     np.testing.assert_allclose(forward(X), model(X).numpy(), rtol=1e-4, atol=1e-5)
-    table = latency_table({"numpy": forward, "csr": CSRModel(model).predict}, X, batch_sizes=(1, 8), repeats=3)
-    assert list(table.index) == ["numpy", "csr"] and list(table.columns) == ["batch 1", "batch 8"]
-    assert (table.to_numpy() > 0).all()
+    models = {("numpy", 0.5): forward, ("csr", 0.5): CSRModel(model).predict}
+    table = latency_table(models, X, batch_sizes=(1, 8), rounds=2, repeats={1: 3, 8: 2})
+    assert list(table.index) == list(models)
+    assert list(table.columns.levels[0]) == ["batch 1", "batch 8"]
+    assert set(table["batch 1"].columns) == {"median", "q1", "q3", "iqr", "min", "max"}
+    assert (table.xs("median", axis=1, level=1).to_numpy() > 0).all()
+    with pytest.raises(ValueError, match="batch_sizes"):
+        latency_table(models, X, batch_sizes=(len(X) + 1,))
 
 
 def test_quiet_silences_fd_output_and_restores_it(capfd):

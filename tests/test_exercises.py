@@ -169,7 +169,7 @@ def _passes(check, answer):
 
 
 def test_deployment_checks():
-    from prunebook.deploy import bitmask_layout, entropy_bound_bytes
+    from prunebook.deploy import bitmask_layout, entropy_estimate_bytes
     from prunebook.exercises import check_bound_ratio, check_int8_layout_bytes
     from prunebook.magnitude import apply_masks, layerwise_masks
     from prunebook.models import article_mlp
@@ -181,7 +181,7 @@ def test_deployment_checks():
     with pytest.raises(NotYet, match="packed mask"):
         check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")) + 1)
     kept = sum(int(np.count_nonzero(k)) for k in kernels_of(pruned))
-    bound = entropy_bound_bytes(article.N_KERNEL, kept, n_dense=article.N_BIAS)
+    bound = entropy_estimate_bytes(article.N_KERNEL, kept, n_dense=article.N_BIAS)
     assert check_bound_ratio(article.DENSE_BYTES / bound)
     with pytest.raises(NotYet, match="H\\(kept share\\)"):
         check_bound_ratio(10.0)

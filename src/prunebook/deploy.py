@@ -1,4 +1,4 @@
-"""What a pruned model costs on disk and at inference: sizes, bounds, TFLite, sparse products.
+"""What a pruned model costs on disk and at inference: sizes, estimates, TFLite, sparse products.
 
 Every file goes to a folder the caller names (a temporary or cache folder,
 never the repository).
@@ -71,12 +71,17 @@ def binary_entropy(p):
     return -(p * math.log2(p) + (1 - p) * math.log2(1 - p))
 
 
-def entropy_bound_bytes(n_weights, n_nonzero, *, bytes_per_value=4, n_dense=0):
-    """The smallest size, in bytes, of ``n_weights`` weights of which ``n_nonzero`` are non-zero.
+def entropy_estimate_bytes(n_weights, n_nonzero, *, bytes_per_value=4, n_dense=0):
+    """An entropy estimate of the size, in bytes, of ``n_weights`` weights of which
+    ``n_nonzero`` are non-zero.
 
-    The non-zero values are taken as incompressible (``bytes_per_value`` each), and
-    where they sit costs the entropy of the mask, ``n_weights * H(n_nonzero / n_weights)``
-    bits. ``n_dense`` further values (biases) are stored as they are.
+    It is the size the weights would take if the non-zero values were incompressible
+    (``bytes_per_value`` each) and the mask of where they sit were coded at its binary
+    entropy, ``n_weights * H(n_nonzero / n_weights)`` bits, as if every weight had been
+    pruned independently with the same probability. ``n_dense`` further values (biases)
+    are stored as they are. It is a yardstick, not a lower limit: a compressor that finds
+    structure these assumptions leave out (values that are not incompressible, a mask whose
+    zeros cluster) can produce a smaller file.
     """
     require_positive_int(n_weights, "n_weights")
     require_int_in(n_nonzero, "n_nonzero", 0, n_weights)
@@ -118,27 +123,34 @@ def bitmask_layout(model, *, dtype="float32"):
     return b"".join(parts)
 
 
-def to_tflite(model, mode, *, representative=None):
+def to_tflite(model, mode, *, representative=None, sparsity=False):
     """Convert a Keras model to a TFLite flatbuffer (bytes).
 
     ``mode`` is ``"float"`` (float32 weights), ``"dynamic"`` (dynamic-range
     quantization: int8 weights, float activations) or ``"int8"`` (full-integer
     quantization; needs ``representative``, an array of typical inputs; the
-    model keeps float32 input and output).
+    model keeps float32 input and output). ``sparsity=True`` adds
+    ``tf.lite.Optimize.EXPERIMENTAL_SPARSITY``: the converter stores sparse weight
+    tensors in a sparse format (see :func:`flatbuffer_summary`).
     """
     import tensorflow as tf
 
     require_one_of(mode, "mode", TFLITE_MODES)
     if mode == "int8" and (representative is None or len(representative) == 0):
         raise ValueError("representative must hold example inputs for mode='int8'")
+    if not isinstance(sparsity, bool):
+        raise ValueError(f"sparsity must be True or False, got {sparsity!r}")
     with quiet():
-        return _convert(tf, model, mode, representative)
+        return _convert(tf, model, mode, representative, sparsity)
 
 
-def _convert(tf, model, mode, representative):
+def _convert(tf, model, mode, representative, sparsity):
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if mode in ("dynamic", "int8"):
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if sparsity:
+        converter.optimizations = [*converter.optimizations,
+                                   tf.lite.Optimize.EXPERIMENTAL_SPARSITY]
     if mode == "int8":
         samples = np.asarray(representative, dtype=np.float32)
 
@@ -149,6 +161,28 @@ def _convert(tf, model, mode, representative):
         converter.representative_dataset = dataset
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     return converter.convert()
+
+
+def flatbuffer_summary(flatbuffer):
+    """What a TFLite flatbuffer holds: its operators and its sparse tensors.
+
+    Returns a dict: ``"ops"``, the builtin operator of each node in execution order
+    (e.g. ``["DENSIFY", "FULLY_CONNECTED"]``), and ``"sparse tensors"``, the shape of each
+    tensor stored in a sparse format (the ``sparsity`` field of TFLite's schema).
+    """
+    from tensorflow.lite.python import schema_py_generated as schema
+
+    if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
+        raise ValueError("flatbuffer must be the non-empty bytes of a TFLite model")
+    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(bytes(flatbuffer), 0))
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    codes = [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
+    ops, sparse = [], []
+    for graph in model.subgraphs:
+        ops += [codes[op.opcodeIndex] for op in graph.operators]
+        sparse += [tuple(int(d) for d in t.shape) for t in graph.tensors
+                   if t.sparsity is not None]
+    return {"ops": ops, "sparse tensors": sparse}
 
 
 OP_RESOLVERS = ("default", "builtin")
@@ -256,16 +290,92 @@ def dense_kernels_model(model):
     return predict
 
 
-def latency_table(models, x, *, batch_sizes=(1, 1024), repeats=50):
-    """Median seconds per call of each ``{name: predict function}`` at each batch size.
+def interleaved_timings(paths, *, rounds=7, repeats=20, warmup=3, progress=False):
+    """Time several functions interleaved, in rounds; the median and spread of each.
 
-    Returns a DataFrame indexed by model name, one column per batch size.
+    Timing one path after another lets a slow spell of the machine (another process, a
+    change of clock speed) fall on one path only. Here every round times every path:
+    ``repeats`` calls in a row, of which the round keeps the median; from round to round
+    the order of the paths rotates by one place, so each path takes its turn early and
+    late. The spread across rounds shows how far a figure can be trusted.
+
+    Parameters
+    ----------
+    paths : dict
+        ``{name: function}``; each function is called with no arguments.
+    rounds : int
+        Rounds (at least 1); each gives one median per path.
+    repeats : int
+        Timed calls of a path in each round.
+    warmup : int
+        Untimed calls of each path before the first round.
+    progress : bool
+        Show one tqdm bar over rounds x paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per path (in the order given), columns ``median``, ``q1``, ``q3`` (the
+        quartiles), ``iqr``, ``min`` and ``max`` of the per-round medians, in seconds.
     """
     import pandas as pd
 
+    if not isinstance(paths, dict) or not paths or not all(map(callable, paths.values())):
+        raise ValueError("paths must be a non-empty dict of {name: function of no arguments}")
+    require_positive_int(rounds, "rounds")
+    require_positive_int(repeats, "repeats")
+    require_nonnegative_int(warmup, "warmup")
+    names = list(paths)
+    for name in names:
+        for _ in range(warmup):
+            paths[name]()
+    samples = {name: [] for name in names}
+    bar = _progress_bar(rounds * len(names), progress)
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(median_seconds(paths[name], repeats=repeats, warmup=0))
+            bar.update()
+    bar.close()
     rows = {}
-    for name, predict in models.items():
-        rows[name] = {f"batch {b}": median_seconds(lambda b=b: predict(x[:b]),
-                                                   repeats=repeats if b == 1 else max(3, repeats // 10))
-                      for b in batch_sizes}
-    return pd.DataFrame(rows).T
+    for name in names:
+        q1, median, q3 = np.percentile(samples[name], [25, 50, 75])
+        rows[name] = {"median": median, "q1": q1, "q3": q3, "iqr": q3 - q1,
+                      "min": min(samples[name]), "max": max(samples[name])}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    if all(isinstance(name, tuple) for name in names):
+        table.index = pd.MultiIndex.from_tuples(names)
+    return table
+
+
+def _progress_bar(total, show):
+    from tqdm.std import tqdm
+
+    return tqdm(total=total, disable=not show, file=sys.stderr, leave=False,
+                bar_format="{l_bar}{bar:20}| {n}/{total} timings [{elapsed}]")
+
+
+def latency_table(models, x, *, batch_sizes=(1, 1024), rounds=7, repeats=None,
+                  progress=False):
+    """Seconds per call of each ``{name: predict function}`` at each batch size, interleaved.
+
+    For each batch size, :func:`interleaved_timings` times ``predict(x[:batch])`` for all
+    the models together. ``repeats`` maps a batch size to the timed calls per round (by
+    default 20 for batch 1 and 3 for larger batches).
+
+    Returns a DataFrame indexed by model name with two column levels: ``batch {b}``, then
+    the statistic (``median``, ``q1``, ``q3``, ``iqr``, ``min``, ``max``), in seconds.
+    """
+    import pandas as pd
+
+    if not batch_sizes:
+        raise ValueError("batch_sizes must name at least one batch size")
+    for b in batch_sizes:
+        require_int_in(b, "batch_sizes", 1, len(x))
+    repeats = {b: 20 if b == 1 else 3 for b in batch_sizes} | dict(repeats or {})
+    tables = {}
+    for b in batch_sizes:
+        calls = {name: (lambda f=predict, b=b: f(x[:b])) for name, predict in models.items()}
+        tables[f"batch {b}"] = interleaved_timings(calls, rounds=rounds, repeats=repeats[b],
+                                                   warmup=2, progress=progress)
+    return pd.concat(tables, axis=1)

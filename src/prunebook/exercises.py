@@ -337,17 +337,18 @@ def _article_kept(sparsity):
 
 @_exercise("the compression ratio")
 def check_bound_ratio(answer, *, sparsity=0.9):
-    """Deployment, exercise 1: dense float32 bytes over the entropy bound at ``sparsity``."""
-    from prunebook.deploy import entropy_bound_bytes
+    """Deployment, exercise 1: dense float32 bytes over the entropy estimate at ``sparsity``."""
+    from prunebook.deploy import entropy_estimate_bytes
 
     if not isinstance(answer, (int, float, np.floating)) or not answer > 0:
         raise NotYet(f"answer must be a positive ratio, got {answer!r}")
     kept = _article_kept(sparsity)
-    bound = entropy_bound_bytes(sum(n for n, _ in kept), sum(k for _, k in kept), n_dense=article.N_BIAS)
-    expected = article.DENSE_BYTES / bound
+    estimate = entropy_estimate_bytes(sum(n for n, _ in kept), sum(k for _, k in kept),
+                                      n_dense=article.N_BIAS)
+    expected = article.DENSE_BYTES / estimate
     if abs(answer / expected - 1) < 1e-3:
         return _ok("Correct.")
-    raise NotYet("Not yet: the bound counts 4 bytes for each kept kernel weight and each bias, "
+    raise NotYet("Not yet: the estimate counts 4 bytes for each kept kernel weight and each bias, "
                  "plus n * H(kept share) bits for the mask.")
 
 
