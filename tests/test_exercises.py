@@ -176,15 +176,20 @@ def test_deployment_checks():
     from prunebook.sparsity import kernels_of
 
     model = article_mlp()
-    pruned = apply_masks(model, layerwise_masks(kernels_of(model), 0.9))
+    pruned = apply_masks(model, layerwise_masks(kernels_of(model), 0.95))
     assert check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")))
     with pytest.raises(NotYet, match="packed mask"):
         check_int8_layout_bytes(len(bitmask_layout(pruned, dtype="int8")) + 1)
-    kept = sum(int(np.count_nonzero(k)) for k in kernels_of(pruned))
-    bound = entropy_estimate_bytes(article.N_KERNEL, kept, n_dense=article.N_BIAS)
-    assert check_bound_ratio(article.DENSE_BYTES / bound)
+    with pytest.raises(NotYet, match="packed mask"):  # the 90 % layout is not the answer
+        check_int8_layout_bytes(len(bitmask_layout(
+            apply_masks(model, layerwise_masks(kernels_of(model), 0.9)), dtype="int8")))
+    pruned98 = apply_masks(model, layerwise_masks(kernels_of(model), 0.98))
+    kept = sum(int(np.count_nonzero(k)) for k in kernels_of(pruned98))
+    estimate = entropy_estimate_bytes(article.N_KERNEL, kept, n_dense=article.N_BIAS)
+    assert check_bound_ratio(article.DENSE_BYTES / estimate)
+    assert article.DENSE_BYTES / estimate < 50  # the mask's cost: below the 1-in-50 ideal
     with pytest.raises(NotYet, match="H\\(kept share\\)"):
-        check_bound_ratio(10.0)
+        check_bound_ratio(50.0)
 
 
 def test_reproducing_checks():

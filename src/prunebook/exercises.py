@@ -336,7 +336,7 @@ def _article_kept(sparsity):
 
 
 @_exercise("the compression ratio")
-def check_bound_ratio(answer, *, sparsity=0.9):
+def check_bound_ratio(answer, *, sparsity=0.98):
     """Deployment, exercise 1: dense float32 bytes over the entropy estimate at ``sparsity``."""
     from prunebook.deploy import entropy_estimate_bytes
 
@@ -353,7 +353,7 @@ def check_bound_ratio(answer, *, sparsity=0.9):
 
 
 @_exercise("the number of bytes")
-def check_int8_layout_bytes(answer, *, sparsity=0.9):
+def check_int8_layout_bytes(answer, *, sparsity=0.95):
     """Deployment, exercise 2: the uncompressed size of ``bitmask_layout(..., dtype="int8")``."""
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)) or answer <= 0:
         raise NotYet(f"answer must be a positive whole number of bytes, got {answer!r}")
