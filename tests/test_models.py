@@ -44,3 +44,36 @@ def test_parameter_count_formula_and_matching_width():
         assert all(abs(mlp_params(w) - n) <= abs(mlp_params(u) - n) for u in range(1, 1100))
     with pytest.raises(ValueError, match="n_params"):
         width_for_params(0)
+
+
+def test_lenet_300_100_is_han_et_als_network():
+    from prunebook.models import lenet_300_100
+
+    model = lenet_300_100(seed=3)
+    assert [layer.name for layer in model.layers] == ["flatten", "fc1", "fc2", "fc3"]
+    assert [tuple(layer.kernel.shape) for layer in model.layers[1:]] == [(784, 300), (300, 100), (100, 10)]
+    assert model.count_params() == 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10 == 266_610
+    assert model(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
+    again = lenet_300_100(seed=3)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(lenet_300_100(seed=4).get_weights()[0], model.get_weights()[0])
+    with pytest.raises(ValueError, match="seed"):
+        lenet_300_100(seed=-1)
+
+
+def test_small_cnn_shapes_and_parameters():
+    from prunebook.models import small_cnn
+    from prunebook.sparsity import kernel_layers
+
+    model = small_cnn(seed=0)
+    assert [layer.name for layer in kernel_layers(model)] == ["conv1", "conv2", "fc"]
+    assert [tuple(layer.kernel.shape) for layer in kernel_layers(model)] == [
+        (3, 3, 1, 16), (3, 3, 16, 32), (800, 10)]
+    assert model.count_params() == (9 * 16 + 16) + (9 * 16 * 32 + 32) + (800 * 10 + 10) == 12_810
+    assert model(np.zeros((3, 28, 28), np.float32)).shape == (3, 10)
+    wide = small_cnn(filters=(8, 24))
+    assert tuple(wide.get_layer("fc").kernel.shape) == (24 * 25, 10)
+    for filters in ((16,), (16, 0), "16,32"):
+        with pytest.raises(ValueError, match="filters"):
+            small_cnn(filters=filters)

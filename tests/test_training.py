@@ -226,3 +226,43 @@ def test_prune_low_magnitude_wraps_the_layers_themselves(data):
     model = small_model()
     wrapped = tfmot.sparsity.keras.prune_low_magnitude(model)
     assert [w.layer for w in wrapped.layers] == [layer for layer in model.layers]
+
+
+def _small_classification():
+    """400 training and 100 validation rows of 20 features, 3 classes, as float32 / int labels."""
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import train_test_split
+
+    x, y = make_classification(n_samples=500, n_features=20, n_informative=8, n_classes=3,
+                               random_state=0)
+    x_train, x_val, y_train, y_val = train_test_split(x.astype(np.float32), y, test_size=0.2,
+                                                      random_state=0)
+    return x_train, x_val, y_train, y_val
+
+
+def _small_classifier(seed=0):
+    from prunebook._keras import keras
+
+    k = keras()
+    k.utils.set_random_seed(seed)
+    return k.Sequential([k.layers.Dense(32, activation="relu", input_shape=(20,)),
+                         k.layers.Dense(3)])
+
+
+def test_a_classifier_trains_with_cross_entropy_and_records_accuracy(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    data = _small_classification()
+    run = fit_baseline(_small_classifier(), data, task="classification", learning_rate=0.01, **SMALL)
+    h = run.history
+    assert len(h.val_accuracy) == 6 and h.val_accuracy[-1] > 0.6  # three classes: chance is 1/3
+    predicted = np.argmax(run.model(data[1]).numpy(), axis=1)
+    assert np.mean(predicted == data[3]) == pytest.approx(h.val_accuracy[-1], abs=1e-6)
+    schedule = PolynomialSchedule(0.0, 0.75, begin_step=8, end_step=24, frequency=8)
+    pruned = fit_pruned(_small_classifier(), data, schedule, task="classification", **SMALL)
+    assert len(pruned.history.val_accuracy) == 6 and kernel_sparsity(pruned.model) == pytest.approx(0.75, abs=0.01)
+    # the task is part of the key: a regression of the same model and data is another entry
+    assert len(list(tmp_path.iterdir())) == 2
+    with pytest.raises(ValueError, match="task"):
+        fit_baseline(_small_classifier(), data, task="ranking", **SMALL)
+    with pytest.raises(ValueError, match="task"):
+        fit_pruned(_small_classifier(), data, schedule, task=None, **SMALL)

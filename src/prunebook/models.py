@@ -54,3 +54,51 @@ def width_for_params(n_params, *, input_dim=article.N_FEATURES):
     root = (-b + (b * b - 4 * (1 - n_params)) ** 0.5) / 2
     candidates = {max(1, int(root)), max(1, int(root) + 1)}
     return min(sorted(candidates), key=lambda u: abs(mlp_params(u, input_dim=input_dim) - n_params))
+
+
+#: Fashion-MNIST's images: 28 x 28 grey levels, 10 classes.
+IMAGE_SHAPE, N_CLASSES = (28, 28), 10
+
+
+def lenet_300_100(*, seed=0):
+    """LeNet-300-100 (Han et al. 2015, Table 1): 784 -> 300 -> 100 -> 10, ReLU, logits out.
+
+    The layers are named ``fc1``, ``fc2``, ``fc3`` as in the paper; the input is a batch of
+    28 x 28 images (flattened by the first layer), the output ten logits. 266,610 parameters.
+    Keras' default initialisation (Glorot uniform kernels, zero biases), drawn after
+    seeding with ``seed``.
+    """
+    require_nonnegative_int(seed, "seed")
+    k = keras()
+    k.utils.set_random_seed(seed)
+    return k.Sequential([
+        k.layers.Flatten(input_shape=IMAGE_SHAPE, name="flatten"),
+        k.layers.Dense(300, activation="relu", name="fc1"),
+        k.layers.Dense(100, activation="relu", name="fc2"),
+        k.layers.Dense(N_CLASSES, name="fc3"),
+    ], name="lenet_300_100")
+
+
+def small_cnn(*, filters=(16, 32), seed=0):
+    """A small CNN: two 3 x 3 convolutions (ReLU, each followed by 2 x 2 max pooling) and one
+    dense layer that gives ten logits.
+
+    With the default ``filters`` the kernels are 3x3x1x16, 3x3x16x32 and 800x10: 12,810
+    parameters. The layers with kernels are named ``conv1``, ``conv2`` and ``fc``.
+    """
+    if not (isinstance(filters, (tuple, list)) and len(filters) == 2):
+        raise ValueError(f"filters must be a pair of positive integers, got {filters!r}")
+    for n in filters:
+        require_positive_int(n, "filters (each)")
+    require_nonnegative_int(seed, "seed")
+    k = keras()
+    k.utils.set_random_seed(seed)
+    return k.Sequential([
+        k.layers.Reshape((*IMAGE_SHAPE, 1), input_shape=IMAGE_SHAPE, name="channel"),
+        k.layers.Conv2D(filters[0], 3, activation="relu", name="conv1"),
+        k.layers.MaxPooling2D(2, name="pool1"),
+        k.layers.Conv2D(filters[1], 3, activation="relu", name="conv2"),
+        k.layers.MaxPooling2D(2, name="pool2"),
+        k.layers.Flatten(name="flatten"),
+        k.layers.Dense(N_CLASSES, name="fc"),
+    ], name="small_cnn")

@@ -35,7 +35,9 @@ def load_reference(name):
 def write_reference(path, histories):
     """Write ``{run: History}`` as a reference file (seconds are machine noise: stored as 0)."""
     records = {run: {"loss": h.loss, "val_loss": h.val_loss, "sparsity": h.sparsity,
-                     "seconds": [0.0] * h.epochs} for run, h in histories.items()}
+                     "seconds": [0.0] * h.epochs,
+                     **({"val_accuracy": h.val_accuracy} if h.val_accuracy else {})}
+               for run, h in histories.items()}
     with open(path, "w") as out:
         json.dump(records, out, indent=1)
 
@@ -74,7 +76,7 @@ def seed_tolerance(reference, runs=("baseline", "pruned"), column="val_loss", *,
     runs : sequence of str
         The runs whose seeds are compared (default: the article's two runs).
     column : str
-        ``"val_loss"`` or ``"loss"``.
+        ``"val_loss"``, ``"loss"`` or, for a classifier's runs, ``"val_accuracy"``.
     from_epoch : int
         The first epoch compared; the chapters use :data:`prunebook.article.FROM_EPOCH`.
     """

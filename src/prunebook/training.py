@@ -13,7 +13,9 @@
 - :func:`fit_baseline` and :func:`fit_pruned` results are cached on disk, keyed by every
   setting and by the training code itself (see :mod:`prunebook.cache`).
 
-The defaults are the article's run (:mod:`prunebook.article`).
+The defaults are the article's run (:mod:`prunebook.article`): a regression with the mean
+squared error. ``task="classification"`` trains a classifier whose last layer gives logits:
+sparse categorical cross-entropy, and the validation accuracy recorded each epoch.
 """
 import sys
 import time
@@ -25,9 +27,10 @@ from prunebook.cache import cached_run
 from prunebook.history import History, Run
 from prunebook.schedules import Schedule, warn_if_short
 from prunebook.sparsity import kernel_layers, kernel_sparsity
-from prunebook.validation import require_nonnegative_int, require_positive_float, require_positive_int
+from prunebook.validation import (require_nonnegative_int, require_one_of, require_positive_float,
+                                  require_positive_int)
 
-__all__ = ["Run", "fit_baseline", "fit_masked", "fit_pruned", "history_recorder", "progress_bar",
+__all__ = ["TASKS", "Run", "compile_for", "fit_baseline", "fit_masked", "fit_pruned", "history_recorder", "progress_bar",
            "pruned_settings", "set_determinism"]
 
 
@@ -57,7 +60,8 @@ def history_recorder(history):
 
     At each epoch's end it appends Keras' ``loss`` and ``val_loss``, the kernel sparsity of
     the model as it stands then (:func:`prunebook.sparsity.kernel_sparsity`, read through
-    pruning wrappers) and the epoch's wall-clock seconds. Put it after tfmot's
+    pruning wrappers) and the epoch's wall-clock seconds; for a model compiled with the
+    ``"accuracy"`` metric, also ``val_accuracy``. Put it after tfmot's
     ``UpdatePruningStep`` in ``callbacks``, so that it reads the weights after that
     callback has applied the masks. The fit needs validation data (``val_loss``).
 
@@ -77,7 +81,8 @@ def history_recorder(history):
         def on_epoch_end(self, epoch, logs=None):
             seconds = time.perf_counter() - self._start
             history.append(loss=logs["loss"], val_loss=logs["val_loss"],
-                           sparsity=kernel_sparsity(self.model), seconds=seconds)
+                           sparsity=kernel_sparsity(self.model), seconds=seconds,
+                           val_accuracy=logs.get("val_accuracy"))
 
     return EpochRecorder()
 
@@ -101,22 +106,46 @@ def progress_bar(epochs):
                         ncols=80, mininterval=10.0, ascii=True)
 
 
-def _settings(data, epochs, batch_size, learning_rate, seed):
-    """The run's settings, checked, as the dict that goes into the cache key."""
+#: What :func:`fit_baseline` and the others can train: the loss and metrics of each task.
+TASKS = ("regression", "classification")
+
+
+def compile_for(model, task, learning_rate):
+    """Compile ``model`` with Adam and the task's loss: MSE, or cross-entropy on logits + accuracy."""
+    require_one_of(task, "task", TASKS)
+    k = keras()
+    optimizer = k.optimizers.Adam(learning_rate=learning_rate)
+    if task == "regression":
+        model.compile(loss="mse", optimizer=optimizer)
+    else:
+        model.compile(loss=k.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      optimizer=optimizer, metrics=["accuracy"])
+
+
+def _run_settings(epochs, batch_size, learning_rate, seed, task):
+    """The settings of a run, checked, as the dict that goes into the cache key."""
+    settings = {"epochs": require_positive_int(epochs, "epochs"),
+                "batch_size": require_positive_int(batch_size, "batch_size"),
+                "learning_rate": require_positive_float(learning_rate, "learning_rate"),
+                "seed": require_nonnegative_int(seed, "seed")}
+    if require_one_of(task, "task", TASKS) != "regression":
+        settings["task"] = task  # a regression's key stays as it was
+    return settings
+
+
+def _settings(data, epochs, batch_size, learning_rate, seed, task="regression"):
+    """:func:`_run_settings`, after checking that ``data`` is the 4-tuple a fit needs."""
     if not (isinstance(data, (tuple, list)) and len(data) == 4):
         raise ValueError("data must be the 4-tuple (x_train, x_val, y_train, y_val)")
-    return {"epochs": require_positive_int(epochs, "epochs"),
-            "batch_size": require_positive_int(batch_size, "batch_size"),
-            "learning_rate": require_positive_float(learning_rate, "learning_rate"),
-            "seed": require_nonnegative_int(seed, "seed")}
+    return _run_settings(epochs, batch_size, learning_rate, seed, task)
 
 
-def _fit(model, data, *, epochs, batch_size, learning_rate, seed, callbacks=(), progress=True):
-    """Seed, compile with MSE and Adam, fit with validation each epoch; return the History."""
-    k = keras()
+def _fit(model, data, *, epochs, batch_size, learning_rate, seed, task="regression", callbacks=(),
+         progress=True):
+    """Seed, compile for the task with Adam, fit with validation each epoch; return the History."""
     set_determinism(seed)
     x_train, x_val, y_train, y_val = data
-    model.compile(loss="mse", optimizer=k.optimizers.Adam(learning_rate=learning_rate))
+    compile_for(model, task, learning_rate)
     history = History()
     callbacks = [*callbacks, history_recorder(history)]
     if progress:
@@ -126,7 +155,7 @@ def _fit(model, data, *, epochs, batch_size, learning_rate, seed, callbacks=(), 
     return history
 
 
-def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed):
+def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="regression"):
     """The settings that key a pruned run in the cache: those of :func:`fit_pruned`.
 
     A chapter that writes tfmot's recipe out itself passes this dict to
@@ -140,15 +169,13 @@ def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed):
     """
     if not isinstance(schedule, Schedule):
         raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
-    return {"epochs": require_positive_int(epochs, "epochs"),
-            "batch_size": require_positive_int(batch_size, "batch_size"),
-            "learning_rate": require_positive_float(learning_rate, "learning_rate"),
-            "seed": require_nonnegative_int(seed, "seed"),
+    return {**_run_settings(epochs, batch_size, learning_rate, seed, task),
             "schedule": {type(schedule).__name__: asdict(schedule)}}
 
 
 def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
-                 learning_rate=article.LEARNING_RATE, seed=article.SEED, progress=True, cache=True):
+                 learning_rate=article.LEARNING_RATE, seed=article.SEED, task="regression", progress=True,
+                 cache=True):
     """Train a copy of ``model`` as the article does: MSE loss, Adam, validation each epoch.
 
     Parameters
@@ -163,6 +190,9 @@ def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH
         Adam's learning rate, > 0 (article: 0.001).
     seed : int
         Seed of the shuffling (and every other random op) during training.
+    task : str
+        ``"regression"`` (the article's MSE) or ``"classification"`` (logits, integer labels:
+        cross-entropy, and ``val_accuracy`` recorded).
     progress : bool
         Show one tqdm bar over the epochs.
     cache : bool
@@ -173,7 +203,7 @@ def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH
     Run
         The trained copy and its :class:`~prunebook.history.History`.
     """
-    settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    settings = _settings(data, epochs, batch_size, learning_rate, seed, task)
 
     def train(folder):
         copy = _copy(model)
@@ -183,8 +213,8 @@ def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH
 
 
 def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
-               learning_rate=article.LEARNING_RATE, seed=article.SEED, callbacks=(), summaries=False,
-               progress=True, cache=True):
+               learning_rate=article.LEARNING_RATE, seed=article.SEED, task="regression", callbacks=(),
+               summaries=False, progress=True, cache=True):
     """Train a copy of ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
 
     The same training as :func:`fit_baseline`, plus tfmot's ``UpdatePruningStep``
@@ -205,7 +235,7 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
         The trained model with its pruning wrappers stripped
         (``tfmot.sparsity.keras.strip_pruning``), and its history. ``model`` is not changed.
     """
-    settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    settings = _settings(data, epochs, batch_size, learning_rate, seed, task)
     key = pruned_settings(schedule, **settings)
     warn_if_short(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
     if summaries:
@@ -246,14 +276,14 @@ def _mask_keeper(masks):
 
 
 def fit_masked(model, masks, data, *, epochs=10, batch_size=article.BATCH_SIZE,
-               learning_rate=article.LEARNING_RATE, seed=article.SEED, progress=True):
+               learning_rate=article.LEARNING_RATE, seed=article.SEED, task="regression", progress=True):
     """Fine-tune a copy of ``model`` while keeping the weights outside ``masks`` at zero.
 
     After every batch the kernels are multiplied by their masks, so a pruned
     weight stays pruned whatever the optimizer does. Not cached. Returns a
     :class:`~prunebook.history.Run` with the fine-tuned copy; ``model`` is not changed.
     """
-    settings = _settings(data, epochs, batch_size, learning_rate, seed)
+    settings = _settings(data, epochs, batch_size, learning_rate, seed, task)
     n_kernels = len(kernel_layers(model))
     if len(masks) != n_kernels:
         raise ValueError(f"masks must hold one mask per kernel ({n_kernels}), got {len(masks)}")
