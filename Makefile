@@ -13,8 +13,15 @@ NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-cell-timeout=3600 -p no:c
 CHROMIUM := /usr/bin/chromium
 CHROMEDRIVER := /usr/bin/chromedriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+# Debian's Fashion-MNIST files, which prunebook.fashion reads (without them it asks Keras to download them).
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+FASHION_FILES := $(addprefix $(FASHION_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
+  t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: book test unit nbval student student-test book-strict browser-deps browser-test benchmark clean clean-cache
+.PHONY: book test unit nbval student student-test book-strict browser-deps fashion-deps browser-test benchmark \
+  clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: no Python 3.10-3.13 found; see above" >&2; exit 1; }
@@ -31,7 +38,7 @@ book: $(STAMP)
 
 # Unit tests, every notebook under nbval at full scale, the student edition run from top to
 # bottom, a strict book build, and the built pages checked in headless Chromium.
-test: browser-deps unit nbval student-test book-strict browser-test
+test: browser-deps fashion-deps unit nbval student-test book-strict browser-test
 
 unit: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/editions --ignore=tests/browser
@@ -54,8 +61,14 @@ browser-deps:
 	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then \
 	  echo "chromium and chromedriver: $$($(CHROMEDRIVER) --version | cut -d' ' -f1-2)"; \
 	else \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	  $(APT_INSTALL) chromium chromium-driver; \
+	fi
+
+fashion-deps:
+	@if ls $(FASHION_FILES) >/dev/null 2>&1; then \
+	  echo "Fashion-MNIST: $(FASHION_DIR)"; \
+	else \
+	  $(APT_INSTALL) dataset-fashion-mnist; \
 	fi
 
 # Screenshots of every page go to _build/screenshots/.

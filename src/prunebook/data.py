@@ -1,4 +1,4 @@
-"""The article's regression data set, with a fixed seed.
+"""The article's regression data set, with a fixed seed; and Fashion-MNIST, from :mod:`prunebook.fashion`.
 
 The article calls ``make_regression(n_samples=10000, n_features=1000,
 n_informative=500, noise=3)`` without a ``random_state``, so every run of it
@@ -10,9 +10,12 @@ from sklearn.datasets import make_regression
 from sklearn.model_selection import train_test_split
 
 from prunebook import article
+from prunebook.fashion import CLASS_NAMES, fashion_mnist, scale_images
 from prunebook.validation import (
     require_int_in, require_nonnegative_float, require_nonnegative_int, require_open_unit,
     require_positive_int)
+
+__all__ = ["article_data", "fashion_mnist", "scale_images", "CLASS_NAMES"]
 
 
 def article_data(*, n_samples=article.N_SAMPLES, n_features=article.N_FEATURES,
