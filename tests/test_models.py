@@ -77,3 +77,21 @@ def test_small_cnn_shapes_and_parameters():
     for filters in ((16,), (16, 0), "16,32"):
         with pytest.raises(ValueError, match="filters"):
             small_cnn(filters=filters)
+
+
+def test_lenet_widths_matched_to_a_parameter_count():
+    from prunebook.models import lenet_300_100, lenet_hidden_for_params, lenet_params
+
+    assert lenet_params((300, 100)) == 266_610
+    assert lenet_300_100(hidden=(30, 10)).count_params() == lenet_params((30, 10))
+    for n in (266_610, 100_000, 22_000, 5_400):
+        h = lenet_hidden_for_params(n)
+        assert h[1] == max(1, round(h[0] / 3))
+        assert all(abs(lenet_params(h) - n) <= abs(lenet_params((u, max(1, round(u / 3)))) - n)
+                   for u in range(1, 1000))
+    assert lenet_hidden_for_params(266_610) == (300, 100)
+    for bad in ((300,), (300, 0), None):
+        with pytest.raises(ValueError, match="hidden"):
+            lenet_300_100(hidden=bad)
+    with pytest.raises(ValueError, match="n_params"):
+        lenet_hidden_for_params(0)

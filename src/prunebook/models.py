@@ -60,23 +60,42 @@ def width_for_params(n_params, *, input_dim=article.N_FEATURES):
 IMAGE_SHAPE, N_CLASSES = (28, 28), 10
 
 
-def lenet_300_100(*, seed=0):
+def lenet_300_100(*, hidden=(300, 100), seed=0):
     """LeNet-300-100 (Han et al. 2015, Table 1): 784 -> 300 -> 100 -> 10, ReLU, logits out.
 
     The layers are named ``fc1``, ``fc2``, ``fc3`` as in the paper; the input is a batch of
     28 x 28 images (flattened by the first layer), the output ten logits. 266,610 parameters.
-    Keras' default initialisation (Glorot uniform kernels, zero biases), drawn after
-    seeding with ``seed``.
+    ``hidden`` sets the two hidden widths (a narrower network of the same shape, e.g. the
+    small dense control). Keras' default initialisation (Glorot uniform kernels, zero
+    biases), drawn after seeding with ``seed``.
     """
+    if not (isinstance(hidden, (tuple, list)) and len(hidden) == 2):
+        raise ValueError(f"hidden must be a pair of positive integers, got {hidden!r}")
+    for n in hidden:
+        require_positive_int(n, "hidden (each width)")
     require_nonnegative_int(seed, "seed")
     k = keras()
     k.utils.set_random_seed(seed)
     return k.Sequential([
         k.layers.Flatten(input_shape=IMAGE_SHAPE, name="flatten"),
-        k.layers.Dense(300, activation="relu", name="fc1"),
-        k.layers.Dense(100, activation="relu", name="fc2"),
+        k.layers.Dense(hidden[0], activation="relu", name="fc1"),
+        k.layers.Dense(hidden[1], activation="relu", name="fc2"),
         k.layers.Dense(N_CLASSES, name="fc3"),
     ], name="lenet_300_100")
+
+
+def lenet_params(hidden):
+    """Parameters (kernels and biases) of :func:`lenet_300_100` with hidden widths ``hidden``."""
+    sizes = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1], *hidden, N_CLASSES)
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes, sizes[1:]))
+
+
+def lenet_hidden_for_params(n_params):
+    """Hidden widths ``(h, round(h / 3))``, LeNet-300-100's 3:1 ratio, whose parameter count is
+    closest to ``n_params`` (the small dense model with a pruned LeNet's non-zero weights)."""
+    require_positive_int(n_params, "n_params")
+    candidates = [(h, max(1, round(h / 3))) for h in range(1, 3001)]
+    return min(candidates, key=lambda hidden: abs(lenet_params(hidden) - n_params))
 
 
 def small_cnn(*, filters=(16, 32), seed=0):

@@ -30,8 +30,8 @@ from prunebook.sparsity import kernel_layers, kernel_sparsity
 from prunebook.validation import (require_nonnegative_int, require_one_of, require_positive_float,
                                   require_positive_int)
 
-__all__ = ["TASKS", "Run", "compile_for", "fit_baseline", "fit_masked", "fit_pruned", "history_recorder", "progress_bar",
-           "pruned_settings", "set_determinism"]
+__all__ = ["TASKS", "Run", "compile_for", "fit_baseline", "fit_masked", "fit_pruned", "history_recorder",
+           "progress_bar", "pruned_settings", "set_determinism", "wrap_for_pruning"]
 
 
 def set_determinism(seed):
@@ -167,10 +167,47 @@ def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="
     dict
         ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` (checked) and the schedule.
     """
-    if not isinstance(schedule, Schedule):
-        raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule")
     return {**_run_settings(epochs, batch_size, learning_rate, seed, task),
-            "schedule": {type(schedule).__name__: asdict(schedule)}}
+            "schedule": _schedule_record(schedule)}
+
+
+def _schedule_record(schedule):
+    """The schedule (or ``{layer name: schedule}``) as plain data for the cache key."""
+    if isinstance(schedule, Schedule):
+        return {type(schedule).__name__: asdict(schedule)}
+    if isinstance(schedule, dict) and schedule and all(
+            isinstance(name, str) and isinstance(s, Schedule) for name, s in schedule.items()):
+        return {"per_layer": {name: _schedule_record(s) for name, s in sorted(schedule.items())}}
+    raise ValueError("schedule must be a prunebook.schedules.PolynomialSchedule or ConstantSchedule, "
+                     "or a non-empty {layer name: schedule} dict")
+
+
+def wrap_for_pruning(model, schedule):
+    """``model`` wrapped by tfmot's ``prune_low_magnitude``: whole, or layer by layer.
+
+    With one schedule, every prunable layer is wrapped (``prune_low_magnitude(model, ...)``).
+    With ``{layer name: schedule}``, only the layers named are wrapped, each with its own
+    schedule, through ``clone_model(model, clone_function=...)`` as tfmot's guide does it; the
+    wrappers hold ``model``'s own layers, so pass a copy if ``model`` must stay as it is.
+    """
+    import tensorflow_model_optimization as tfmot
+
+    prune = tfmot.sparsity.keras
+    _schedule_record(schedule)  # checks it
+    if isinstance(schedule, Schedule):
+        return prune.prune_low_magnitude(model, pruning_schedule=schedule.to_tfmot())
+    with_kernel = {layer.name for layer in kernel_layers(model)}
+    unknown = sorted(set(schedule) - with_kernel)
+    if unknown:
+        raise ValueError(f"schedule names layers without a kernel or not in the model: {unknown}; "
+                         f"the layers with kernels are {sorted(with_kernel)}")
+
+    def wrap(layer):
+        if layer.name in schedule:
+            return prune.prune_low_magnitude(layer, pruning_schedule=schedule[layer.name].to_tfmot())
+        return layer
+
+    return keras().models.clone_model(model, clone_function=wrap)
 
 
 def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
@@ -217,6 +254,9 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
                summaries=False, progress=True, cache=True):
     """Train a copy of ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
 
+    ``schedule`` is one schedule for every layer, or ``{layer name: schedule}`` to prune only
+    those layers, each on its own schedule (:func:`wrap_for_pruning`).
+
     The same training as :func:`fit_baseline`, plus tfmot's ``UpdatePruningStep``
     callback. Before training, :func:`prunebook.schedules.warn_if_short` warns
     if the run ends before the schedule does. ``callbacks`` are extra Keras
@@ -237,7 +277,8 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
     """
     settings = _settings(data, epochs, batch_size, learning_rate, seed, task)
     key = pruned_settings(schedule, **settings)
-    warn_if_short(schedule, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
+    for one in schedule.values() if isinstance(schedule, dict) else (schedule,):
+        warn_if_short(one, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
     if summaries:
         key["summaries"] = True
 
@@ -245,7 +286,7 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
         import tensorflow_model_optimization as tfmot
 
         sparsity = tfmot.sparsity.keras
-        wrapped = sparsity.prune_low_magnitude(_copy(model), pruning_schedule=schedule.to_tfmot())
+        wrapped = wrap_for_pruning(_copy(model), schedule)
         extra = [sparsity.UpdatePruningStep(), *callbacks]
         log_dir = folder / "logs" if summaries else None
         if summaries:
