@@ -148,6 +148,10 @@ def restart_run(data, *, cut_epoch, sparsity=None, progress=True, **overrides):
 
 #: The arms of :func:`fair_runs`, in the order the chapter shows them.
 FAIR_ARMS = ("gradual", "one-shot + fine-tune", "dense", "dense, Adam restarted", "small dense")
+#: The names the reference file ``fair.json`` stores each arm under (with
+#: :func:`prunebook.reference.run_name` adding the seed).
+FAIR_NAMES = {"gradual": "gradual", "one-shot + fine-tune": "oneshot_finetune", "dense": "dense",
+              "dense, Adam restarted": "dense_restart", "small dense": "small_dense"}
 
 
 def fair_runs(data, *, sparsity=0.75, seeds=SEEDS, progress=True, **overrides):
