@@ -4,7 +4,7 @@ import pytest
 from prunebook import article
 from prunebook.data import article_data
 from prunebook.experiments import (
-    FAIR_ARMS, SUMMARY_FORMAT, article_schedule_run, baseline_run, chapter_setup, fair_runs, fair_table,
+    FAIR_ARMS, FAIR_NAMES, SUMMARY_FORMAT, article_schedule_run, baseline_run, chapter_setup, fair_histories, fair_runs, fair_table,
     first_cut_epoch, join_histories, masked_run, restart_run, small_dense_runs, summary_table,
     sweep_runs)
 from prunebook.history import History, Run
@@ -157,8 +157,33 @@ def test_fair_runs_trains_every_arm_for_every_seed_on_the_same_budget(data, tmp_
         assert set(runs[arm]) == {0, 1}
         assert all(run.history.epochs == 3 for run in runs[arm].values())
     assert runs["one-shot + fine-tune"][0].history.sparsity[-1] == pytest.approx(0.75, abs=1e-3)
-    table = fair_table(runs)
+    table = fair_table(fair_histories(runs, {}, seeds=(0, 1)))
     assert list(table.index) == list(FAIR_ARMS) and list(table.columns) == ["mean", "min", "max", "seeds"]
     finals = [run.history.val_loss[-1] for run in runs["dense"].values()]
     assert table.loc["dense", "mean"] == pytest.approx(np.mean(finals))
     assert (table["min"] <= table["mean"]).all() and (table["mean"] <= table["max"]).all()
+
+
+def _history(final):
+    return History(loss=[1.0, final], val_loss=[1.0, final], sparsity=[0.0, 0.0], seconds=[0.0, 0.0])
+
+
+def test_fair_histories_takes_trained_seeds_first_and_the_stored_record_for_the_rest():
+    from prunebook.reference import run_name
+
+    trained = {arm: {0: Run(None, _history(0.5))} for arm in FAIR_ARMS}
+    trained["info"] = {"cut_epoch": 1}
+    stored = {run_name(name, seed): _history(0.1 * (seed + 1))
+              for name in FAIR_NAMES.values() for seed in (0, 1, 2)}
+    histories = fair_histories(trained, stored, seeds=(0, 1, 2))
+    assert list(histories) == list(FAIR_ARMS)
+    assert all(h[0].val_loss[-1] == 0.5 for h in histories.values())  # trained, not stored
+    assert all(h[2].val_loss[-1] == pytest.approx(0.3) for h in histories.values())
+    table = fair_table(histories)
+    assert table.loc["dense", "min"] == pytest.approx(0.2) and table.loc["dense", "max"] == 0.5
+    assert table.loc["dense", "seeds"] == 3
+    del stored[run_name("dense", 2)]
+    with pytest.raises(ValueError, match="dense_seed2.*make_reference.py --only fair"):
+        fair_histories(trained, stored, seeds=(0, 1, 2))
+    with pytest.raises(ValueError, match="histories"):
+        fair_table({"dense": {}})

@@ -19,7 +19,7 @@ from prunebook.data import article_data
 from prunebook.history import History, Run
 from prunebook.magnitude import apply_masks, layerwise_masks
 from prunebook.models import article_mlp, width_for_params
-from prunebook.reference import SEEDS
+from prunebook.reference import SEEDS, run_name
 from prunebook.schedules import steps_per_epoch
 from prunebook.sparsity import kernels_of, nonzero_params, sparsity_report
 from prunebook.training import fit_baseline, fit_masked, fit_pruned
@@ -220,16 +220,41 @@ def fair_runs(data, *, sparsity=0.75, seeds=SEEDS, progress=True, **overrides):
     return out
 
 
-def fair_table(runs, column="val_loss"):
+def fair_histories(runs, reference, seeds=SEEDS):
+    """``{arm: {seed: History}}`` for every seed: the trained run where ``runs`` has it, else
+    the stored record.
+
+    ``runs`` is :func:`fair_runs`'s result for the seeds trained now (an ``"info"`` entry is
+    skipped); ``reference`` is ``load_reference("fair")``, written by
+    ``scripts/make_reference.py --only fair`` with the same code for every seed of ``SEEDS``.
+    A seed that is in neither raises ``ValueError`` naming the run and the fix.
+    """
+    out = {}
+    for arm, name in FAIR_NAMES.items():
+        trained = runs.get(arm, {})
+        out[arm] = {}
+        for seed in seeds:
+            if seed in trained:
+                out[arm][seed] = trained[seed].history
+            elif run_name(name, seed) in reference:
+                out[arm][seed] = reference[run_name(name, seed)]
+            else:
+                raise ValueError(f"seeds: run {run_name(name, seed)!r} ({arm}, seed {seed}) was "
+                                 "neither trained nor found in the reference; train it, or write "
+                                 "fair.json with `scripts/make_reference.py --only fair`")
+    return out
+
+
+def fair_table(histories, column="val_loss"):
     """Mean, min and max over the seeds of each arm's final ``column``, and the seeds.
 
-    ``runs`` is ``{arm: {seed: Run}}`` (:func:`fair_runs`; an ``"info"`` entry is skipped).
+    ``histories`` is ``{arm: {seed: History}}`` (:func:`fair_histories`).
     """
     rows = {}
-    for arm, by_seed in runs.items():
-        if arm == "info":
-            continue
-        finals = [getattr(run.history, column)[-1] for run in by_seed.values()]
+    for arm, by_seed in histories.items():
+        if not by_seed:
+            raise ValueError(f"histories: arm {arm!r} has no seeds")
+        finals = [getattr(history, column)[-1] for history in by_seed.values()]
         rows[arm] = {"mean": float(np.mean(finals)), "min": float(np.min(finals)),
                      "max": float(np.max(finals)), "seeds": len(finals)}
     return pd.DataFrame.from_dict(rows, orient="index")
