@@ -1,7 +1,7 @@
 """Write the reference curves that the chapters compare their runs with.
 
 Run from the repository root with `.venv/bin/python scripts/make_reference.py`
-(`--only article` or `--only reaching` writes one of the two files).
+(`--only article`, `--only reaching` or `--only fair` writes one of the three files).
 
 - prunebook/reference/article.json: the article's experiments at full scale, seeds 0, 1 and 2
   (seed 0 is the run the chapter shows; seeds 1 and 2 measure how far the curves move when
@@ -13,6 +13,9 @@ Run from the repository root with `.venv/bin/python scripts/make_reference.py`
     initial weights on the same batches.
 - prunebook/reference/reaching.json: the sweep with the corrected schedule and the small
   dense models of the chapter on reaching the target sparsity.
+- prunebook/reference/fair.json: that chapter's same-budget comparison at 75 %, every arm
+  (:data:`prunebook.experiments.FAIR_ARMS`) for every seed in SEEDS. The chapter trains
+  seed 0 and reads seeds 1 and 2 from this file unless it is told to train them too.
 
 Runs go through the training cache, so the ones a chapter already trained are not retrained.
 About a minute or two a run on two quiet CPU cores. ``--reuse pruned`` copies the stored
@@ -25,8 +28,8 @@ from pathlib import Path
 import prunebook  # noqa: F401  (before TensorFlow)
 from prunebook import article
 from prunebook.data import article_data
-from prunebook.experiments import (article_schedule_run, baseline_run, continued_run,
-                                   small_dense_runs, sweep_runs)
+from prunebook.experiments import (FAIR_NAMES, article_schedule_run, baseline_run,
+                                   continued_run, fair_runs, small_dense_runs, sweep_runs)
 from prunebook.reference import SEEDS, load_reference, run_name, write_reference
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "prunebook" / "reference"
@@ -57,9 +60,19 @@ def write_reaching(data, full):
     print(f"wrote {OUT / 'reaching.json'}")
 
 
+def write_fair(data, full):
+    runs = {}
+    for seed in SEEDS:  # one seed at a time, so that a stopped run keeps what it trained
+        fair = fair_runs(data, sparsity=0.75, seeds=(seed,), **full)
+        runs.update({run_name(FAIR_NAMES[arm], seed): run.history
+                     for arm in FAIR_NAMES for run in fair[arm].values()})
+        write_reference(OUT / "fair.json", runs)
+        print(f"wrote {OUT / 'fair.json'} (seeds up to {seed})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("article", "reaching"),
+    parser.add_argument("--only", choices=("article", "reaching", "fair"),
                         help="write only this reference file")
     parser.add_argument("--reuse", action="append", default=[], choices=("pruned",),
                         help="copy these stored runs of article.json instead of training them")
@@ -70,6 +83,8 @@ def main():
         write_article(data, full, args.reuse)
     if args.only in (None, "reaching"):
         write_reaching(data, full)
+    if args.only in (None, "fair"):
+        write_fair(data, full)
 
 
 if __name__ == "__main__":

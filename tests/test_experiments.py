@@ -4,7 +4,8 @@ import pytest
 from prunebook import article
 from prunebook.data import article_data
 from prunebook.experiments import (
-    SUMMARY_FORMAT, article_schedule_run, baseline_run, chapter_setup, small_dense_runs, summary_table,
+    FAIR_ARMS, FAIR_NAMES, SUMMARY_FORMAT, article_schedule_run, baseline_run, chapter_setup, fair_histories, fair_runs, fair_table,
+    first_cut_epoch, join_histories, masked_run, restart_run, small_dense_runs, summary_table,
     sweep_runs)
 from prunebook.history import History, Run
 from prunebook.models import mlp_params
@@ -87,3 +88,102 @@ def test_the_continued_run_starts_from_the_trained_baseline(data, tmp_path, monk
     controlled = article_schedule_run(data, epochs=2, progress=False)
     assert controlled.history.loss != cont.history.loss
     assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_first_cut_epoch_is_the_epoch_of_the_schedules_begin_step():
+    from prunebook.schedules import PolynomialSchedule
+
+    assert first_cut_epoch(article.corrected_schedule(0.75)) == 200 // article.STEPS_PER_EPOCH == 25
+    assert first_cut_epoch(PolynomialSchedule(0.0, 0.5, 201, 1000)) == 26  # step 201 is in epoch 26
+    assert first_cut_epoch(PolynomialSchedule(0.0, 0.5, 0, 1000)) == 1
+    assert first_cut_epoch(PolynomialSchedule(0.0, 0.5, 10, 100), n_samples=100, batch_size=10) == 1
+
+
+def test_join_histories_puts_the_second_phase_after_the_first():
+    a = History(loss=[1.0], val_loss=[2.0], sparsity=[0.0], seconds=[1.0])
+    b = History(loss=[3.0, 4.0], val_loss=[5.0, 6.0], sparsity=[0.5, 0.5], seconds=[1.0, 2.0])
+    joined = join_histories(a, b)
+    assert joined.epochs == 3 and joined.val_loss == [2.0, 5.0, 6.0] and joined.sparsity == [0.0, 0.5, 0.5]
+
+
+def test_masked_run_holds_the_mask_and_is_cached(tmp_path, monkeypatch):
+    from small_runs import small_data, small_model
+
+    from prunebook.magnitude import layerwise_masks
+    from prunebook.sparsity import kernels_of
+
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    data, model = small_data(), small_model()
+    masks = layerwise_masks(kernels_of(model), 0.75)
+    settings = {"epochs": 2, "batch_size": 50, "learning_rate": 1e-3, "seed": 0}
+    run = masked_run(model, masks, data, progress=False, **settings)
+    assert run.history.sparsity == pytest.approx([0.75, 0.75], abs=0.01)
+    for kernel, mask in zip(kernels_of(run.model), masks):
+        assert np.all(kernel[mask == 0] == 0)
+    assert len(list(tmp_path.iterdir())) == 1
+    again = masked_run(model, masks, data, progress=False, **settings)
+    assert again.history == run.history and len(list(tmp_path.iterdir())) == 1  # read back
+    other = layerwise_masks(kernels_of(model), 0.5)
+    masked_run(model, other, data, progress=False, **settings)
+    assert len(list(tmp_path.iterdir())) == 2  # other masks, other key
+
+
+def test_restart_run_shares_the_dense_phase_and_restarts_at_the_cut(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    dense = restart_run(data, cut_epoch=2, epochs=4, progress=False)
+    pruned = restart_run(data, cut_epoch=2, sparsity=0.75, epochs=4, progress=False)
+    assert dense.history.epochs == pruned.history.epochs == 4
+    assert dense.history.val_loss[:2] == pruned.history.val_loss[:2]  # one dense phase, from the cache
+    assert dense.history.sparsity == [0.0] * 4
+    assert pruned.history.sparsity == pytest.approx([0.0, 0.0, 0.75, 0.75], abs=1e-3)
+    assert len(list(tmp_path.iterdir())) == 3  # the dense phase, and one second phase each
+    # the restart: a fresh Adam from the weights at the cut, not a continuation of the first run
+    straight = baseline_run(data, epochs=4, progress=False)
+    assert straight.history.val_loss[:2] == dense.history.val_loss[:2]
+    assert straight.history.val_loss[2:] != dense.history.val_loss[2:]
+    again = restart_run(data, cut_epoch=2, sparsity=0.75, epochs=4, progress=False)
+    assert again.history == pruned.history and len(list(tmp_path.iterdir())) == 4
+    for cut in (0, 4):
+        with pytest.raises(ValueError, match="cut_epoch"):
+            restart_run(data, cut_epoch=cut, epochs=4, progress=False)
+
+
+@pytest.mark.filterwarnings("ignore::prunebook.schedules.ScheduleWarning")
+def test_fair_runs_trains_every_arm_for_every_seed_on_the_same_budget(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    runs = fair_runs(data, seeds=(0, 1), epochs=3, progress=False)
+    assert runs["info"]["cut_epoch"] == 2  # 1 step an epoch: the first cut is after the run; clamped
+    for arm in FAIR_ARMS:
+        assert set(runs[arm]) == {0, 1}
+        assert all(run.history.epochs == 3 for run in runs[arm].values())
+    assert runs["one-shot + fine-tune"][0].history.sparsity[-1] == pytest.approx(0.75, abs=1e-3)
+    table = fair_table(fair_histories(runs, {}, seeds=(0, 1)))
+    assert list(table.index) == list(FAIR_ARMS) and list(table.columns) == ["mean", "min", "max", "seeds"]
+    finals = [run.history.val_loss[-1] for run in runs["dense"].values()]
+    assert table.loc["dense", "mean"] == pytest.approx(np.mean(finals))
+    assert (table["min"] <= table["mean"]).all() and (table["mean"] <= table["max"]).all()
+
+
+def _history(final):
+    return History(loss=[1.0, final], val_loss=[1.0, final], sparsity=[0.0, 0.0], seconds=[0.0, 0.0])
+
+
+def test_fair_histories_takes_trained_seeds_first_and_the_stored_record_for_the_rest():
+    from prunebook.reference import run_name
+
+    trained = {arm: {0: Run(None, _history(0.5))} for arm in FAIR_ARMS}
+    trained["info"] = {"cut_epoch": 1}
+    stored = {run_name(name, seed): _history(0.1 * (seed + 1))
+              for name in FAIR_NAMES.values() for seed in (0, 1, 2)}
+    histories = fair_histories(trained, stored, seeds=(0, 1, 2))
+    assert list(histories) == list(FAIR_ARMS)
+    assert all(h[0].val_loss[-1] == 0.5 for h in histories.values())  # trained, not stored
+    assert all(h[2].val_loss[-1] == pytest.approx(0.3) for h in histories.values())
+    table = fair_table(histories)
+    assert table.loc["dense", "min"] == pytest.approx(0.2) and table.loc["dense", "max"] == 0.5
+    assert table.loc["dense", "seeds"] == 3
+    del stored[run_name("dense", 2)]
+    with pytest.raises(ValueError, match="dense_seed2.*make_reference.py --only fair"):
+        fair_histories(trained, stored, seeds=(0, 1, 2))
+    with pytest.raises(ValueError, match="histories"):
+        fair_table({"dense": {}})

@@ -56,6 +56,29 @@ def test_shipped_article_reference_holds_three_seeds_of_each_run():
         assert continued.sparsity[0] == 0 and continued.sparsity[-1] == ref["pruned"].sparsity[-1]
 
 
+def test_shipped_fair_reference_holds_every_arm_of_seed_0():
+    from prunebook.experiments import FAIR_NAMES
+
+    ref = load_reference("fair")
+    assert set(FAIR_NAMES.values()) <= set(ref)
+    assert all(run.epochs == 200 for run in ref.values())
+    assert ref["gradual"].sparsity[-1] == ref["oneshot_finetune"].sparsity[-1] == 0.75
+    assert ref["oneshot_finetune"].sparsity[24] == 0.0 and ref["oneshot_finetune"].sparsity[25] == 0.75
+    assert ref["dense_restart"].val_loss[:25] == ref["oneshot_finetune"].val_loss[:25]
+
+
+def test_shipped_fair_reference_holds_every_seed_of_every_arm():
+    from prunebook.experiments import FAIR_NAMES
+    from prunebook.reference import SEEDS, run_name
+
+    ref = load_reference("fair")
+    assert {run_name(name, seed) for name in FAIR_NAMES.values() for seed in SEEDS} <= set(ref)
+    # the seeds differ: each is its own run, not a copy of seed 0
+    for name in FAIR_NAMES.values():
+        finals = {ref[run_name(name, seed)].val_loss[-1] for seed in SEEDS}
+        assert len(finals) == len(SEEDS)
+
+
 def test_unknown_reference():
     with pytest.raises(ValueError, match="no reference"):
         load_reference("nope")
