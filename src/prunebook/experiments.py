@@ -109,9 +109,12 @@ def first_cut_epoch(schedule, *, n_samples=article.N_TRAIN, batch_size=article.B
 
 def join_histories(first, second):
     """One History: ``first``'s epochs followed by ``second``'s (a run trained in two phases)."""
+    if bool(first.val_accuracy) != bool(second.val_accuracy):
+        raise ValueError("first and second must both record val_accuracy, or neither")
     return History(loss=[*first.loss, *second.loss], val_loss=[*first.val_loss, *second.val_loss],
                    sparsity=[*first.sparsity, *second.sparsity],
-                   seconds=[*first.seconds, *second.seconds])
+                   seconds=[*first.seconds, *second.seconds],
+                   val_accuracy=[*first.val_accuracy, *second.val_accuracy])
 
 
 def _masks_digest(masks):

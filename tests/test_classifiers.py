@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+
+from prunebook import realdata
+from prunebook.classifiers import ARMS, accuracy_on, accuracy_table, second_phase, small_dense
+from prunebook.sparsity import kernel_layers
+
+
+@pytest.fixture()
+def tiny(monkeypatch, tmp_path):
+    """120 training and 40 validation images of two blobs of bright pixels (6 steps an epoch),
+    and the real-data settings shrunk to fit: 1 dense epoch, 2 pruning epochs, the ramp over 6 steps."""
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    for name, value in {"BATCH_SIZE": 20, "DENSE_EPOCHS": 1, "PRUNE_EPOCHS": 2, "FREQUENCY": 2,
+                        "RAMP_END": 6}.items():
+        monkeypatch.setattr(realdata, name, value)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 160)
+    x = rng.random((160, 28, 28), dtype=np.float32) * 0.1
+    for i, label in enumerate(y):
+        x[i, label * 2:label * 2 + 4, :] += 0.9  # each class lights its own rows
+    return (x[:120], x[120:], y[:120], y[120:]), tmp_path
+
+
+def test_every_arm_trains_both_phases_on_the_same_dense_phase(tiny):
+    data, cache = tiny
+    runs = {arm: second_phase("LeNet-300-100", data, 0, arm, None if arm == "dense" else 0.9, progress=False)
+            for arm in ARMS}
+    for run in runs.values():
+        assert run.history.epochs == 3 and len(run.history.val_accuracy) == 3
+    first = runs["dense"].history.val_accuracy[0]
+    assert all(run.history.val_accuracy[0] == first for run in runs.values())  # one dense phase
+    assert len(list(cache.iterdir())) == 4  # the dense phase, and one second phase an arm
+    assert runs["dense"].history.sparsity == [0.0] * 3
+    for arm in ("gradual", "one-shot + fine-tune"):
+        assert runs[arm].history.sparsity[-1] == pytest.approx(0.9, abs=0.01)
+    assert runs["one-shot + fine-tune"].history.sparsity[1] == pytest.approx(0.9, abs=0.01)  # at once
+    again = second_phase("LeNet-300-100", data, 0, "gradual", 0.9, progress=False)
+    assert again.history == runs["gradual"].history and len(list(cache.iterdir())) == 4
+
+
+def test_per_layer_schedules_prune_each_layer_to_its_own_sparsity(tiny):
+    data, _ = tiny
+    schedules = {name: realdata.gradual_schedule(s) for name, s in {"fc1": 0.9, "fc3": 0.5}.items()}
+    run = second_phase("LeNet-300-100", data, 0, "gradual", schedules, progress=False)
+    got = {layer.name: float(np.mean(layer.kernel.numpy() == 0)) for layer in kernel_layers(run.model)}
+    assert got["fc1"] == pytest.approx(0.9, abs=0.01) and got["fc3"] == pytest.approx(0.5, abs=0.01)
+    assert got["fc2"] == 0.0
+
+
+def test_the_cnn_prunes_its_convolutions_too(tiny):
+    data, _ = tiny
+    run = second_phase("CNN", data, 0, "gradual", 0.75, progress=False)
+    for layer in kernel_layers(run.model):
+        assert float(np.mean(layer.kernel.numpy() == 0)) == pytest.approx(0.75, abs=0.02)
+
+
+def test_small_dense_matches_the_parameter_count_and_trains_both_phases(tiny):
+    data, _ = tiny
+    hidden, run = small_dense(data, 0, 26_661, progress=False)
+    from prunebook.models import lenet_hidden_for_params, lenet_params
+
+    assert hidden == lenet_hidden_for_params(26_661)
+    assert run.model.count_params() == lenet_params(hidden) and abs(lenet_params(hidden) - 26_661) < 300
+    assert run.history.epochs == 3 and run.history.sparsity == [0.0] * 3
+
+
+def test_bad_arms_and_sparsities(tiny):
+    data, _ = tiny
+    with pytest.raises(ValueError, match="arm"):
+        second_phase("LeNet-300-100", data, 0, "random")
+    with pytest.raises(ValueError, match="sparsity"):
+        second_phase("LeNet-300-100", data, 0, "dense", 0.5)
+    with pytest.raises(ValueError, match="sparsity"):
+        second_phase("LeNet-300-100", data, 0, "one-shot + fine-tune", 1.5)
+
+
+def test_accuracy_on_counts_the_largest_logit():
+    from prunebook._keras import keras
+
+    k = keras()
+    model = k.Sequential([k.layers.Dense(3, input_shape=(3,), use_bias=False)])
+    model.set_weights([np.eye(3, dtype=np.float32)])
+    x = np.eye(3, dtype=np.float32)
+    assert accuracy_on(model, x, [0, 1, 2]) == 1.0
+    assert accuracy_on(model, x, [0, 2, 1], batch_size=1) == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="rows"):
+        accuracy_on(model, x, [0, 1])
+
+
+def test_accuracy_table_gives_mean_min_max_over_seeds():
+    table = accuracy_table({"a": {0: 0.8, 1: 0.9, 2: 0.85}, "b": {0: 0.5}})
+    assert table.loc["a", "mean"] == pytest.approx(0.85) and table.loc["a", "min"] == 0.8
+    assert table.loc["b", "seeds"] == 1
+    with pytest.raises(ValueError, match="accuracies"):
+        accuracy_table({"c": {}})
