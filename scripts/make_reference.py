@@ -1,7 +1,7 @@
 """Write the reference curves that the chapters compare their runs with.
 
 Run from the repository root with `.venv/bin/python scripts/make_reference.py`
-(`--only article`, `--only reaching` or `--only fair` writes one of the three files).
+(`--only article|reaching|fair|fashion` writes one of the files).
 
 - prunebook/reference/article.json: the article's experiments at full scale, seeds 0, 1 and 2
   (seed 0 is the run the chapter shows; seeds 1 and 2 measure how far the curves move when
@@ -16,6 +16,9 @@ Run from the repository root with `.venv/bin/python scripts/make_reference.py`
 - prunebook/reference/fair.json: that chapter's same-budget comparison at 75 %, every arm
   (:data:`prunebook.experiments.FAIR_ARMS`) for every seed in SEEDS. The chapter trains
   seed 0 and reads seeds 1 and 2 from this file unless it is told to train them too.
+- prunebook/reference/fashion.json: every run of the chapter on pruning a real classifier
+  (Fashion-MNIST), every seed of :data:`prunebook.realdata.SEEDS`, named by
+  :func:`prunebook.classifiers.reference_name`.
 
 Runs go through the training cache, so the ones a chapter already trained are not retrained.
 About a minute or two a run on two quiet CPU cores. ``--reuse pruned`` copies the stored
@@ -70,9 +73,20 @@ def write_fair(data, full):
         print(f"wrote {OUT / 'fair.json'} (seeds up to {seed})")
 
 
+def write_fashion():
+    from prunebook import realdata
+    from prunebook.classifiers import fashion_runs, reference_name
+
+    data, _ = realdata.fashion_data()
+    runs = fashion_runs(data)
+    write_reference(OUT / "fashion.json",
+                    {reference_name(*name): run.history for name, run in runs.items()})
+    print(f"wrote {OUT / 'fashion.json'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("article", "reaching", "fair"),
+    parser.add_argument("--only", choices=("article", "reaching", "fair", "fashion"),
                         help="write only this reference file")
     parser.add_argument("--reuse", action="append", default=[], choices=("pruned",),
                         help="copy these stored runs of article.json instead of training them")
@@ -85,6 +99,8 @@ def main():
         write_reaching(data, full)
     if args.only in (None, "fair"):
         write_fair(data, full)
+    if args.only in (None, "fashion"):
+        write_fashion()
 
 
 if __name__ == "__main__":

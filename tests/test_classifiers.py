@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from prunebook import realdata
-from prunebook.classifiers import ARMS, accuracy_on, accuracy_table, second_phase, small_dense
+from prunebook.classifiers import (ARMS, accuracy_on, accuracy_table, reference_name, second_phase,
+                                   small_dense, small_dense_sweep, sweep)
 from prunebook.sparsity import kernel_layers
 
 
@@ -94,3 +95,22 @@ def test_accuracy_table_gives_mean_min_max_over_seeds():
     assert table.loc["b", "seeds"] == 1
     with pytest.raises(ValueError, match="accuracies"):
         accuracy_table({"c": {}})
+
+
+def test_sweep_runs_every_arm_sparsity_and_seed_once(tiny):
+    data, cache = tiny
+    runs = sweep("LeNet-300-100", data, sparsities=(0.5, 0.9), seeds=(0, 1), progress=False)
+    assert set(runs) == {(arm, s, seed) for seed in (0, 1) for arm, s in
+                         [("dense", 0.0), ("gradual", 0.5), ("gradual", 0.9),
+                          ("one-shot + fine-tune", 0.5), ("one-shot + fine-tune", 0.9)]}
+    assert len(list(cache.iterdir())) == 2 * 6  # a dense phase and five second phases a seed
+    small = small_dense_sweep(data, {(s, seed): runs[("gradual", s, seed)] for s, seed in
+                                     [(0.9, 0), (0.9, 1)]}, progress=False)
+    assert set(small) == {(0.9, 0), (0.9, 1)} and small[(0.9, 0)][0] == small[(0.9, 1)][0]
+    with pytest.raises(ValueError, match="arms"):
+        sweep("LeNet-300-100", data, arms=("dense", "pruned"), progress=False)
+
+
+def test_reference_names():
+    assert reference_name("CNN", "gradual", 0.9, 0) == "CNN|gradual|0.9"
+    assert reference_name("LeNet-300-100", "dense", 0.0, 2) == "LeNet-300-100|dense|0_seed2"

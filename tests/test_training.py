@@ -266,3 +266,45 @@ def test_a_classifier_trains_with_cross_entropy_and_records_accuracy(tmp_path, m
         fit_baseline(_small_classifier(), data, task="ranking", **SMALL)
     with pytest.raises(ValueError, match="task"):
         fit_pruned(_small_classifier(), data, schedule, task=None, **SMALL)
+
+
+def test_per_layer_recipe_written_out_gives_fit_pruneds_per_layer_run(data, tmp_path, monkeypatch):
+    """clone_model with prune_low_magnitude on chosen layers, each with its own schedule (what a
+    chapter writes out), gives fit_pruned's run for the {layer: schedule} dict, to the bit."""
+    import tensorflow_model_optimization as tfmot
+    import tf_keras
+
+    from prunebook.history import History, Run
+    from prunebook.training import history_recorder, set_determinism
+
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path))
+    prune = tfmot.sparsity.keras
+    schedules = {"hidden_1": PolynomialSchedule(0.0, 0.8, begin_step=8, end_step=40, frequency=8),
+                 "output": PolynomialSchedule(0.0, 0.5, begin_step=8, end_step=40, frequency=8)}
+    start = small_model()
+    copy = tf_keras.models.clone_model(start)
+    copy.set_weights(start.get_weights())
+
+    def prune_layer(layer):
+        if layer.name in schedules:
+            return prune.prune_low_magnitude(layer, pruning_schedule=schedules[layer.name].to_tfmot())
+        return layer
+
+    model = tf_keras.models.clone_model(copy, clone_function=prune_layer)
+    set_determinism(0)
+    model.compile(loss="mse", optimizer=tf_keras.optimizers.Adam(learning_rate=1e-3))
+    history = History()
+    x_train, x_val, y_train, y_val = data
+    model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=6, batch_size=50, verbose=0,
+              callbacks=[prune.UpdatePruningStep(), history_recorder(history)])
+    by_hand = Run(prune.strip_pruning(model), history)
+    helper = fit_pruned(start, data, schedules, **SMALL)
+    assert by_hand.history.val_loss == helper.history.val_loss
+    for a, b in zip(by_hand.model.get_weights(), helper.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    zeros = [float(np.mean(k == 0)) for k in kernels_of(helper.model)]
+    assert zeros == pytest.approx([0.8, 0.0, 0.5], abs=0.01)
+    with pytest.raises(ValueError, match="relu_1"):
+        fit_pruned(start, data, {"relu_1": schedules["output"]}, **SMALL)
+    with pytest.raises(ValueError, match="schedule"):
+        fit_pruned(start, data, {}, **SMALL)

@@ -99,3 +99,89 @@ def accuracy_table(accuracies):
                      "max": float(np.max(values)), "seeds": len(values)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
+
+
+def _bar(total, desc, show):
+    """One tqdm bar over ``total`` runs, on stderr, 80 columns (none when ``show`` is False)."""
+    import sys
+
+    from tqdm.std import tqdm
+
+    return tqdm(total=total, desc=desc, disable=not show, file=sys.stderr, ncols=80, ascii=True,
+                mininterval=10.0, unit="run")
+
+
+def sweep(model_name, data, *, arms=ARMS, sparsities=realdata.SPARSITIES, seeds=realdata.SEEDS,
+          progress=True):
+    """``{(arm, sparsity, seed): Run}`` for every arm, sparsity and seed (the dense arm once a
+    seed, under sparsity 0.0), with one progress bar over the runs."""
+    for arm in arms:
+        require_one_of(arm, "arms (each)", ARMS)
+    jobs = [(arm, s, seed) for seed in seeds for arm in arms
+            for s in ((0.0,) if arm == "dense" else sparsities)]
+    out = {}
+    with _bar(len(jobs), model_name, progress) as bar:
+        for arm, s, seed in jobs:
+            out[(arm, s, seed)] = second_phase(model_name, data, seed, arm,
+                                               None if arm == "dense" else s, progress=False)
+            bar.update()
+    return out
+
+
+def small_dense_sweep(data, gradual, *, progress=True):
+    """``{(sparsity, seed): (hidden widths, Run)}``: for each gradual LeNet run of ``gradual``
+    (``{(sparsity, seed): Run}``), the small dense LeNet with as many parameters as it has
+    non-zero weights (kernels and biases)."""
+    from prunebook.sparsity import nonzero_params
+
+    out = {}
+    with _bar(len(gradual), "small dense", progress) as bar:
+        for (s, seed), run in gradual.items():
+            out[(s, seed)] = small_dense(data, seed, nonzero_params(run.model), progress=False)
+            bar.update()
+    return out
+
+
+def reference_name(model_name, arm, sparsity, seed):
+    """The name a run is stored under in ``fashion.json``: model, arm and sparsity, and the seed
+    as :func:`prunebook.reference.run_name` adds it."""
+    from prunebook.reference import run_name
+
+    return run_name(f"{model_name}|{arm}|{sparsity:g}", seed)
+
+
+#: The Fashion-MNIST chapter's runs: ``{model: arms}`` of :func:`sweep`.
+CHAPTER_ARMS = {"LeNet-300-100": ARMS, "CNN": ("dense", "gradual")}
+
+
+def han_uniform_sparsity():
+    """The sparsity of all LeNet-300-100 kernels under Han et al.'s allocation (about 91.8 %)."""
+    from prunebook.sparsity import kernel_layers as layers
+
+    sizes = {layer.name: int(np.prod(layer.kernel.shape))
+             for layer in layers(realdata.build("LeNet-300-100", 0))}
+    return realdata.overall_sparsity({name: 1 - kept for name, kept in realdata.HAN_KEPT.items()}, sizes)
+
+
+def fashion_runs(data, *, seeds=realdata.SEEDS, progress=True):
+    """Every run of the chapter, ``{(model, arm, sparsity, seed): Run}``, for ``scripts/make_reference.py``:
+
+    :func:`sweep` of each model with its :data:`CHAPTER_ARMS`; the small dense LeNets
+    (arm ``"small dense"``); Han et al.'s allocation (arm ``"Han et al."``, under its overall
+    sparsity) and the uniform schedule to the same overall sparsity (arm ``"gradual"``).
+    """
+    out = {}
+    for model_name, arms in CHAPTER_ARMS.items():
+        runs = sweep(model_name, data, arms=arms, seeds=seeds, progress=progress)
+        out.update({(model_name, *key): run for key, run in runs.items()})
+    gradual = {(s, seed): out[("LeNet-300-100", "gradual", s, seed)]
+               for s in realdata.SPARSITIES for seed in seeds}
+    for (s, seed), (_, run) in small_dense_sweep(data, gradual, progress=progress).items():
+        out[("LeNet-300-100", "small dense", s, seed)] = run
+    overall = han_uniform_sparsity()
+    for seed in seeds:
+        out[("LeNet-300-100", "Han et al.", overall, seed)] = second_phase(
+            "LeNet-300-100", data, seed, "gradual", realdata.han_schedules(), progress=progress)
+        out[("LeNet-300-100", "gradual", overall, seed)] = second_phase(
+            "LeNet-300-100", data, seed, "gradual", overall, progress=progress)
+    return out
