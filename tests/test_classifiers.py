@@ -114,3 +114,20 @@ def test_sweep_runs_every_arm_sparsity_and_seed_once(tiny):
 def test_reference_names():
     assert reference_name("CNN", "gradual", 0.9, 0) == "CNN|gradual|0.9"
     assert reference_name("LeNet-300-100", "dense", 0.0, 2) == "LeNet-300-100|dense|0_seed2"
+
+
+def test_allocation_runs_take_one_allocation_or_one_per_seed(tiny):
+    from prunebook.classifiers import allocation_runs, allocation_schedules
+
+    data, _ = tiny
+    shared = {"fc1": 0.9, "fc2": 0.0, "fc3": 0.5}
+    per_seed = {0: {"fc1": 0.8, "fc2": 0.5, "fc3": 0.0}, 1: {"fc1": 0.5, "fc2": 0.5, "fc3": 0.5}}
+    runs = allocation_runs("LeNet-300-100", data, {"shared": shared, "per seed": per_seed},
+                           seeds=(0, 1), progress=False)
+    assert set(runs) == {(name, seed) for name in ("shared", "per seed") for seed in (0, 1)}
+    zeros = {layer.name: float(np.mean(layer.kernel.numpy() == 0))
+             for layer in kernel_layers(runs[("per seed", 0)].model)}
+    assert zeros == {"fc1": pytest.approx(0.8, abs=0.01), "fc2": pytest.approx(0.5, abs=0.01), "fc3": 0.0}
+    assert set(allocation_schedules(shared)) == {"fc1", "fc3"}
+    with pytest.raises(ValueError, match="at least one layer"):
+        allocation_schedules({"fc1": 0.0})

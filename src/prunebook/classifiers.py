@@ -185,3 +185,28 @@ def fashion_runs(data, *, seeds=realdata.SEEDS, progress=True):
         out[("LeNet-300-100", "gradual", overall, seed)] = second_phase(
             "LeNet-300-100", data, seed, "gradual", overall, progress=progress)
     return out
+
+
+def allocation_schedules(layer_sparsities):
+    """``{layer: gradual schedule}`` for per-layer sparsities; layers at 0 are left unwrapped."""
+    schedules = {name: realdata.gradual_schedule(s) for name, s in layer_sparsities.items() if s > 0}
+    if not schedules:
+        raise ValueError("layer_sparsities must give at least one layer a sparsity above 0")
+    return schedules
+
+
+def allocation_runs(model_name, data, allocations, *, seeds=realdata.SEEDS, progress=True):
+    """``{(allocation, seed): Run}``: ``model_name`` pruned gradually with per-layer sparsities.
+
+    ``allocations`` is ``{name: {layer: sparsity}}`` (one allocation for every seed) or
+    ``{name: {seed: {layer: sparsity}}}`` (one for each seed, e.g. set by each seed's weights).
+    """
+    out = {}
+    with _bar(len(allocations) * len(seeds), model_name, progress) as bar:
+        for name, allocation in allocations.items():
+            for seed in seeds:
+                layers = allocation[seed] if seed in allocation else allocation
+                out[(name, seed)] = second_phase(model_name, data, seed, "gradual",
+                                                 allocation_schedules(layers), progress=False)
+                bar.update()
+    return out
