@@ -1,6 +1,7 @@
 """Reading the book's code as text, for the tests that check chapters, scripts and benchmarks."""
 import ast
 import importlib
+import importlib.util
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
@@ -35,8 +36,10 @@ def prunebook_imports(tree):
 
 
 def _exists(module, name):
+    """Whether ``from module import name`` works: an attribute, or a submodule not imported yet."""
     try:
-        return hasattr(importlib.import_module(module), name)
+        return (hasattr(importlib.import_module(module), name)
+                or importlib.util.find_spec(f"{module}.{name}") is not None)
     except ModuleNotFoundError:
         return False
 
