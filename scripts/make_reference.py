@@ -1,7 +1,7 @@
 """Write the reference curves that the chapters compare their runs with.
 
 Run from the repository root with `.venv/bin/python scripts/make_reference.py`
-(`--only article|reaching|fair|fashion` writes one of the files).
+(`--only article|reaching|fair|fashion|layers` writes one of the files).
 
 - prunebook/reference/article.json: the article's experiments at full scale, seeds 0, 1 and 2
   (seed 0 is the run the chapter shows; seeds 1 and 2 measure how far the curves move when
@@ -19,6 +19,8 @@ Run from the repository root with `.venv/bin/python scripts/make_reference.py`
 - prunebook/reference/fashion.json: every run of the chapter on pruning a real classifier
   (Fashion-MNIST), every seed of :data:`prunebook.realdata.SEEDS`, named by
   :func:`prunebook.classifiers.reference_name`.
+- prunebook/reference/layers.json: the per-layer allocations of the chapter on which layers
+  can lose the most (:func:`prunebook.classifiers.layers_runs`), every seed.
 
 Runs go through the training cache, so the ones a chapter already trained are not retrained.
 About a minute or two a run on two quiet CPU cores. ``--reuse pruned`` copies the stored
@@ -84,9 +86,21 @@ def write_fashion():
     print(f"wrote {OUT / 'fashion.json'}")
 
 
+def write_layers():
+    from prunebook import realdata
+    from prunebook.classifiers import layers_runs
+    from prunebook.reference import run_name
+
+    data, _ = realdata.fashion_data()
+    runs = layers_runs(data)
+    write_reference(OUT / "layers.json", {run_name(f"{model}|{allocation}", seed): run.history
+                                          for (model, allocation, seed), run in runs.items()})
+    print(f"wrote {OUT / 'layers.json'}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("article", "reaching", "fair", "fashion"),
+    parser.add_argument("--only", choices=("article", "reaching", "fair", "fashion", "layers"),
                         help="write only this reference file")
     parser.add_argument("--reuse", action="append", default=[], choices=("pruned",),
                         help="copy these stored runs of article.json instead of training them")
@@ -101,6 +115,8 @@ def main():
         write_fair(data, full)
     if args.only in (None, "fashion"):
         write_fashion()
+    if args.only in (None, "layers"):
+        write_layers()
 
 
 if __name__ == "__main__":

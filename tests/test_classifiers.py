@@ -131,3 +131,18 @@ def test_allocation_runs_take_one_allocation_or_one_per_seed(tiny):
     assert set(allocation_schedules(shared)) == {"fc1", "fc3"}
     with pytest.raises(ValueError, match="at least one layer"):
         allocation_schedules({"fc1": 0.0})
+
+
+def test_layer_allocations_share_the_budget_two_ways(tiny, monkeypatch):
+    from prunebook.classifiers import layer_allocations
+    from prunebook.sensitivity import overall_sparsity_of
+
+    data, _ = tiny
+    monkeypatch.setattr(realdata, "SCAN_SPARSITIES", (0.5, 0.9, 0.99))
+    monkeypatch.setattr(realdata, "BUDGET", 0.8)
+    got = layer_allocations("LeNet-300-100", data, seeds=(0, 1), progress=False)
+    sizes = {"fc1": 235_200, "fc2": 30_000, "fc3": 1_000}
+    assert overall_sparsity_of(got["sensitivity"], sizes) == pytest.approx(0.8, abs=1e-5)
+    assert set(got["global threshold"]) == {0, 1}
+    for allocation in got["global threshold"].values():
+        assert overall_sparsity_of(allocation, sizes) == pytest.approx(0.8, abs=1e-3)

@@ -42,10 +42,16 @@ def test_choose_sparsities_prunes_where_a_weight_costs_least():
     # "big" loses little per weight, "small" a lot: the budget goes to "big" first
     scan = _scan([("big", 900, 0.0, 0.9), ("big", 900, 0.5, 0.89), ("big", 900, 0.9, 0.85),
                   ("small", 100, 0.0, 0.9), ("small", 100, 0.5, 0.6), ("small", 100, 0.9, 0.3)])
-    chosen = choose_sparsities(scan, 0.5)
-    assert chosen == {"big": 0.9, "small": 0.0}  # 0.5 of 900 first, then 0.9 of it: 810 of 1000
-    assert overall_sparsity_of(chosen, {"big": 900, "small": 100}) == pytest.approx(0.81)
-    assert choose_sparsities(scan, 0.85) == {"big": 0.9, "small": 0.5}
+    sizes = {"big": 900, "small": 100}
+    chosen = choose_sparsities(scan, 0.45)
+    assert chosen == {"big": 0.5, "small": 0.0}  # 0.5 of 900 is 450 of 1000: exactly the target
+    # the next move would pass 0.6: "big" goes part of the way, to exactly 600 of 1000
+    chosen = choose_sparsities(scan, 0.6)
+    assert chosen["small"] == 0.0 and chosen["big"] == pytest.approx(600 / 900)
+    assert overall_sparsity_of(chosen, sizes) == pytest.approx(0.6)
+    chosen = choose_sparsities(scan, 0.85)  # big at 0.9 (810), then 40 more from small
+    assert chosen["big"] == 0.9 and chosen["small"] == pytest.approx(0.4)
+    assert overall_sparsity_of(chosen, sizes) == pytest.approx(0.85)
     with pytest.raises(ValueError, match="beyond the scan"):
         choose_sparsities(scan, 0.95)
     with pytest.raises(ValueError, match="columns"):
@@ -63,3 +69,16 @@ def test_global_sparsities_follow_one_threshold():
     assert got == {"a": pytest.approx(0.75), "b": 0.0}
     with pytest.raises(ValueError, match="target"):
         global_sparsities(model, -0.1)
+
+
+def test_mean_scan_averages_seeds_and_keeps_the_layer_order():
+    from prunebook.sensitivity import mean_scan
+
+    a = _scan([("z", 10, 0.0, 0.9), ("z", 10, 0.5, 0.7), ("a", 5, 0.0, 0.9), ("a", 5, 0.5, 0.5)])
+    b = a.assign(accuracy=[0.8, 0.6, 0.8, 0.3])
+    mean = mean_scan([a, b])
+    assert mean.layer.tolist() == ["z", "z", "a", "a"]
+    assert mean.accuracy.tolist() == pytest.approx([0.85, 0.65, 0.85, 0.4])
+    assert mean.weights.tolist() == [10, 10, 5, 5]
+    with pytest.raises(ValueError, match="scans"):
+        mean_scan([])

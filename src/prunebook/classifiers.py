@@ -210,3 +210,43 @@ def allocation_runs(model_name, data, allocations, *, seeds=realdata.SEEDS, prog
                                                  allocation_schedules(layers), progress=False)
                 bar.update()
     return out
+
+
+def scan_seeds(model_name, data, *, seeds=realdata.SEEDS, progress=True):
+    """``{seed: scan}``: :func:`prunebook.sensitivity.layer_scan` of each seed's dense-phase
+    model on the validation set, at :data:`prunebook.realdata.SCAN_SPARSITIES`."""
+    from prunebook.sensitivity import layer_scan
+
+    _, x_val, _, y_val = data
+    out = {}
+    with _bar(len(seeds), f"{model_name} scan", progress) as bar:
+        for seed in seeds:
+            model = dense_phase(model_name, data, seed, progress=False).model
+            out[seed] = layer_scan(model, x_val, y_val, realdata.SCAN_SPARSITIES,
+                                   accuracy=accuracy_on)
+            bar.update()
+    return out
+
+
+def layer_allocations(model_name, data, *, seeds=realdata.SEEDS, progress=True):
+    """The chapter's two per-layer allocations of :data:`prunebook.realdata.BUDGET`:
+    ``{"sensitivity": {layer: s}, "global threshold": {seed: {layer: s}}}`` (the greedy
+    choice from the seeds' mean scan, and one magnitude threshold over each seed's kernels)."""
+    from prunebook.sensitivity import choose_sparsities, global_sparsities, mean_scan
+
+    scans = scan_seeds(model_name, data, seeds=seeds, progress=progress)
+    return {"sensitivity": choose_sparsities(mean_scan(list(scans.values())), realdata.BUDGET),
+            "global threshold": {seed: global_sparsities(
+                dense_phase(model_name, data, seed, progress=False).model, realdata.BUDGET)
+                for seed in seeds}}
+
+
+def layers_runs(data, *, seeds=realdata.SEEDS, progress=True):
+    """Every run of the chapter on which layers can lose the most, ``{(model, allocation,
+    seed): Run}``: each model pruned gradually with its :func:`layer_allocations`."""
+    out = {}
+    for model_name in realdata.MODELS:
+        allocations = layer_allocations(model_name, data, seeds=seeds, progress=progress)
+        runs = allocation_runs(model_name, data, allocations, seeds=seeds, progress=progress)
+        out.update({(model_name, *key): run for key, run in runs.items()})
+    return out

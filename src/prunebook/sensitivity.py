@@ -65,13 +65,16 @@ def choose_sparsities(scan, target):
 
     Greedy: every layer starts unpruned; at each step, of the moves that take one layer to its
     next sparsity in the scan, take the one that loses the least accuracy per weight removed
-    (losses measured one layer at a time, so they are assumed to add up). Stops as soon as the
-    overall sparsity (tfmot's kept counts) reaches ``target``.
+    (losses measured one layer at a time, so they are assumed to add up). The move that would
+    pass ``target`` goes only part of the way: that layer gets the sparsity at which the
+    overall sparsity (tfmot's kept counts) is ``target``, so allocations of one target can be
+    compared at exactly the same number of weights.
 
     Returns
     -------
     dict
-        ``{layer: sparsity}``, each a sparsity of the scan (0.0 for a layer left dense).
+        ``{layer: sparsity}``: sparsities of the scan, but for the last layer moved (0.0 for a
+        layer left dense).
     """
     require_sparsity(target, "target")
     needed = {"layer", "weights", "sparsity", "accuracy"}
@@ -95,6 +98,13 @@ def choose_sparsities(scan, target):
             raise ValueError(f"target {target} is beyond the scan: with every layer at its highest "
                              f"sparsity the kernels are only {_overall(chosen, sizes):.4f} sparse")
         _, name, nxt = min(moves)
+        if _overall({**chosen, name: nxt}, sizes) > target:  # part of the way: exactly target
+            total = sum(sizes.values())
+            others = sum(kept_count(sizes[n], s) if s > 0 else sizes[n]
+                         for n, s in chosen.items() if n != name)
+            keep = round((1 - target) * total) - others
+            chosen[name] = 1 - keep / sizes[name]
+            break
         chosen[name] = nxt
     return chosen
 
@@ -114,3 +124,13 @@ def global_sparsities(model, target):
     names = [layer.name for layer in kernel_layers(model)]
     masks = global_masks(kernels_of(model), target)
     return {name: float(1 - mask.mean()) for name, mask in zip(names, masks)}
+
+
+def mean_scan(scans):
+    """The mean accuracy over seeds of :func:`layer_scan` tables (a list, one a seed): one row a
+    layer and sparsity, the layer order kept, as :func:`choose_sparsities` takes it."""
+    if not scans:
+        raise ValueError("scans must hold at least one scan")
+    together = pd.concat(scans, ignore_index=True)
+    return (together.groupby(["layer", "sparsity"], sort=False)
+            .agg(weights=("weights", "first"), accuracy=("accuracy", "mean")).reset_index())
