@@ -47,3 +47,33 @@ def test_per_class_accuracy():
                              np.concatenate([y, np.arange(2, 10)]))
     assert acc["T-shirt/top"] == 1.0 and acc["Trouser"] == pytest.approx(2 / 3)
     assert all(acc[name] == 1.0 for name in CLASS_NAMES[2:])
+
+
+def test_check_costliest_layer(monkeypatch):
+    from prunebook.exercises_real import check_costliest_layer
+
+    monkeypatch.setattr(exercises_real, "_costs_per_weight",
+                        lambda sparsity, seed: {"conv1": 4e-4, "conv2": 2e-6, "fc": 5e-6})
+    assert not check_costliest_layer(...)
+    assert check_costliest_layer("conv1")
+    with pytest.raises(NotYet, match="divide"):
+        check_costliest_layer("fc")
+    with pytest.raises(NotYet, match="one of"):
+        check_costliest_layer("conv3")
+
+
+def test_check_cnn_allocation(monkeypatch):
+    from prunebook.exercises_real import check_cnn_allocation
+
+    monkeypatch.setattr(exercises_real, "one_shot_allocation_accuracy",
+                        lambda allocation, seed=0: 0.74 if allocation["conv1"] == 0 else 0.5)
+    assert not check_cnn_allocation(...)
+    assert check_cnn_allocation({"conv1": 0.0, "conv2": 0.8, "fc": 0.82})
+    with pytest.raises(NotYet, match="less than 80%"):
+        check_cnn_allocation({"conv1": 0.0, "conv2": 0.5, "fc": 0.5})
+    with pytest.raises(NotYet, match="falls to 50.0%"):
+        check_cnn_allocation({"conv1": 0.8, "conv2": 0.8, "fc": 0.8})
+    with pytest.raises(NotYet, match="keys"):
+        check_cnn_allocation({"conv1": 0.5})
+    with pytest.raises(NotYet, match="sparsity in"):
+        check_cnn_allocation({"conv1": 0.0, "conv2": 1.0, "fc": 0.9})

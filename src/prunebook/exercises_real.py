@@ -79,3 +79,77 @@ def check_most_hurt_class(answer, *, sparsity=0.98, seed=0):
         return _ok(f"Correct: {worst} loses the most, more than any other class by a wide margin.")
     raise NotYet(f"Not yet: {answer} drops by {100 * drops[answer]:.1f} points; another class drops "
                  "more. Measure the accuracy of each class before and after.")
+
+
+def _cnn_dense_model(seed=0):
+    from prunebook.classifiers import dense_phase
+
+    data, _ = realdata.fashion_data()
+    return dense_phase("CNN", data, seed, progress=False).model, data
+
+
+def _costs_per_weight(sparsity, seed):
+    """``{layer: validation accuracy lost per kernel weight removed}`` when each CNN layer alone
+    is pruned to ``sparsity`` (one shot, no fine-tuning), for seed ``seed``'s dense phase."""
+    from prunebook.classifiers import accuracy_on
+    from prunebook.sensitivity import layer_scan
+
+    model, (_, x_val, _, y_val) = _cnn_dense_model(seed)
+    scan = layer_scan(model, x_val, y_val, (sparsity,), accuracy=accuracy_on)
+    base = scan[scan.sparsity == 0].set_index("layer").accuracy
+    cut = scan[scan.sparsity == sparsity].set_index("layer")
+    return {name: (base[name] - row.accuracy) / (row.weights * sparsity) for name, row in cut.iterrows()}
+
+
+@_exercise("a layer name")
+def check_costliest_layer(answer, *, sparsity=0.5, seed=0):
+    """Which layers, exercise 1: the CNN layer whose pruning alone to ``sparsity`` costs the
+    most validation accuracy per weight removed (seed ``seed``'s dense phase, no fine-tuning)."""
+    costs = _costs_per_weight(sparsity, seed)
+    if answer not in costs:
+        raise NotYet(f"answer must be one of the CNN's layers with kernels {sorted(costs)}, got {answer!r}")
+    worst = max(costs, key=costs.get)
+    if answer == worst:
+        return _ok(f"Correct: {worst}. Its weights are few and each is used at every position "
+                   "of every image, so each one removed costs the most.")
+    raise NotYet(f"Not yet: divide each layer's accuracy loss by the number of weights its pruning "
+                 f"removes; {answer} is not the largest.")
+
+
+def one_shot_allocation_accuracy(allocation, seed=0):
+    """Validation accuracy of seed ``seed``'s dense-phase CNN pruned in one shot (tfmot's
+    magnitude rule, no fine-tuning) to the per-layer sparsities of ``allocation``."""
+    from prunebook.classifiers import accuracy_on
+    from prunebook.magnitude import apply_masks, magnitude_mask
+    from prunebook.sparsity import kernel_layers
+
+    model, (_, x_val, _, y_val) = _cnn_dense_model(seed)
+    masks = [magnitude_mask(layer.kernel.numpy(), allocation[layer.name])
+             if allocation[layer.name] > 0 else np.ones(layer.kernel.shape, np.float32)
+             for layer in kernel_layers(model)]
+    return accuracy_on(apply_masks(model, masks), x_val, y_val)
+
+
+@_exercise("a dict {layer: sparsity}")
+def check_cnn_allocation(allocation, *, budget=0.8, floor=0.72, seed=0):
+    """Which layers, exercise 2: per-layer sparsities for the CNN that prune at least ``budget``
+    of its kernel weights and keep, in one shot without fine-tuning, a validation accuracy of
+    at least ``floor``."""
+    from prunebook.sensitivity import overall_sparsity_of
+
+    sizes = {"conv1": 144, "conv2": 4_608, "fc": 8_000}
+    if not isinstance(allocation, dict) or set(allocation) != set(sizes):
+        raise NotYet(f"allocation must be a dict with the keys {sorted(sizes)}, got {allocation!r}")
+    for name, s in allocation.items():
+        if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0 <= s < 1:
+            raise NotYet(f"allocation[{name!r}] must be a sparsity in [0, 1), got {s!r}")
+    overall = overall_sparsity_of(allocation, sizes)
+    if overall < budget - 5e-4:  # rounding each layer's count may leave a hair under the budget
+        raise NotYet(f"Not yet: these sparsities prune {overall:.1%} of the kernel weights, less than "
+                     f"{budget:.0%}.")
+    accuracy = one_shot_allocation_accuracy(allocation, seed)
+    if accuracy >= floor:
+        return _ok(f"Correct: {overall:.1%} of the kernel weights pruned, and the validation "
+                   f"accuracy stays at or above {floor:.0%}.")
+    raise NotYet(f"Not yet: {overall:.1%} pruned, but the validation accuracy falls to {accuracy:.1%}. "
+                 "Take the weights from the layers whose scan curves fall last.")
