@@ -76,8 +76,9 @@ browser-test: $(STAMP) browser-deps
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 # Seconds per epoch, baseline vs pruned (not a test: the machine's noise would make it flaky).
-benchmark: $(STAMP)
+benchmark: $(STAMP) fashion-deps
 	$(PY) benchmarks/epoch_time.py
+	$(PY) benchmarks/fashion_epoch_time.py
 	$(PY) benchmarks/deploy.py
 
 clean:
