@@ -3,7 +3,7 @@ import pytest
 
 from prunebook import exercises_real
 from prunebook.exercises import NotYet
-from prunebook.exercises_real import check_han_kept, check_most_hurt_class, han_kept_weights, per_class_accuracy
+from prunebook.exercises_real import check_most_hurt_class, han_kept_weights, per_class_accuracy
 from prunebook.fashion import CLASS_NAMES
 
 
@@ -12,24 +12,29 @@ def test_han_kept_weights_rounds_each_layer():
     assert han_kept_weights(sizes) == 18_816 + 2_700 + 260
 
 
-def test_check_han_kept(capsys):
-    assert not check_han_kept(...)
-    assert check_han_kept(21_776)
-    assert "12.2x fewer" in capsys.readouterr().out
-    with pytest.raises(NotYet, match="each layer keeps its own share"):
-        check_han_kept(round(0.08 * 266_200))
-    with pytest.raises(NotYet, match="round each product"):
-        check_han_kept(21_000)
-    with pytest.raises(NotYet, match="positive whole number"):
-        check_han_kept(0.5)
+def test_check_fc1_sparsity(capsys):
+    from prunebook.exercises_real import check_fc1_sparsity
+
+    kept_fc1 = 21_776 - 2_700 - 1_000
+    assert not check_fc1_sparsity(...)
+    assert check_fc1_sparsity(1 - kept_fc1 / 235_200)
+    assert "18,076 weights" in capsys.readouterr().out
+    assert check_fc1_sparsity(np.float32(1 - kept_fc1 / 235_200))
+    with pytest.raises(NotYet, match="keeps fewer"):
+        check_fc1_sparsity(0.95)
+    with pytest.raises(NotYet, match="keeps more"):
+        check_fc1_sparsity(0.92)
+    with pytest.raises(NotYet, match="sparsity in"):
+        check_fc1_sparsity(1.0)
 
 
-def test_check_most_hurt_class_compares_with_the_measured_drops(monkeypatch):
-    drops = {name: 0.01 for name in CLASS_NAMES} | {"Shirt": 0.09}
+def test_check_most_hurt_class_compares_with_the_measured_drops(monkeypatch, capsys):
+    drops = {name: 0.01 for name in CLASS_NAMES} | {"Shirt": 0.09, "Coat": 0.02}
     monkeypatch.setattr(exercises_real, "_most_hurt_class", lambda sparsity, seed: ("Shirt", drops))
     assert not check_most_hurt_class(...)
     assert check_most_hurt_class("Shirt")
-    with pytest.raises(NotYet, match="Coat drops by 1.0 points"):
+    assert "the next is Coat" in capsys.readouterr().out
+    with pytest.raises(NotYet, match="Coat drops by 2.0 points"):
         check_most_hurt_class("Coat")
     with pytest.raises(NotYet, match="one of"):
         check_most_hurt_class("Hat")
@@ -49,17 +54,17 @@ def test_per_class_accuracy():
     assert all(acc[name] == 1.0 for name in CLASS_NAMES[2:])
 
 
-def test_check_costliest_layer(monkeypatch):
-    from prunebook.exercises_real import check_costliest_layer
+def test_check_cheapest_layer(monkeypatch):
+    from prunebook.exercises_real import check_cheapest_layer
 
     monkeypatch.setattr(exercises_real, "_costs_per_weight",
-                        lambda sparsity, seed: {"conv1": 4e-4, "conv2": 2e-6, "fc": 5e-6})
-    assert not check_costliest_layer(...)
-    assert check_costliest_layer("conv1")
+                        lambda sparsity, seed: {"conv1": 4e-3, "conv2": 5e-5, "fc": 2e-5})
+    assert not check_cheapest_layer(...)
+    assert check_cheapest_layer("fc")
     with pytest.raises(NotYet, match="divide"):
-        check_costliest_layer("fc")
+        check_cheapest_layer("conv2")
     with pytest.raises(NotYet, match="one of"):
-        check_costliest_layer("conv3")
+        check_cheapest_layer("conv3")
 
 
 def test_check_cnn_allocation(monkeypatch):

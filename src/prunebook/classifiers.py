@@ -202,7 +202,7 @@ def allocation_runs(model_name, data, allocations, *, seeds=realdata.SEEDS, prog
     ``{name: {seed: {layer: sparsity}}}`` (one for each seed, e.g. set by each seed's weights).
     """
     out = {}
-    with _bar(len(allocations) * len(seeds), model_name, progress) as bar:
+    with _bar(len(allocations) * len(seeds), f"{model_name} allocations", progress) as bar:
         for name, allocation in allocations.items():
             for seed in seeds:
                 layers = allocation[seed] if seed in allocation else allocation
