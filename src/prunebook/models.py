@@ -60,6 +60,18 @@ def width_for_params(n_params, *, input_dim=article.N_FEATURES):
 IMAGE_SHAPE, N_CLASSES = (28, 28), 10
 
 
+def _seeded_keras(pair, name, seed):
+    """Check that ``pair`` is two positive integers and ``seed`` a seed, seed Keras, return it."""
+    if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+        raise ValueError(f"{name} must be a pair of positive integers, got {pair!r}")
+    for n in pair:
+        require_positive_int(n, f"{name} (each)")
+    require_nonnegative_int(seed, "seed")
+    k = keras()
+    k.utils.set_random_seed(seed)
+    return k
+
+
 def lenet_300_100(*, hidden=(300, 100), seed=0):
     """LeNet-300-100 (Han et al. 2015, Table 1): 784 -> 300 -> 100 -> 10, ReLU, logits out.
 
@@ -69,13 +81,7 @@ def lenet_300_100(*, hidden=(300, 100), seed=0):
     small dense control). Keras' default initialisation (Glorot uniform kernels, zero
     biases), drawn after seeding with ``seed``.
     """
-    if not (isinstance(hidden, (tuple, list)) and len(hidden) == 2):
-        raise ValueError(f"hidden must be a pair of positive integers, got {hidden!r}")
-    for n in hidden:
-        require_positive_int(n, "hidden (each width)")
-    require_nonnegative_int(seed, "seed")
-    k = keras()
-    k.utils.set_random_seed(seed)
+    k = _seeded_keras(hidden, "hidden", seed)
     return k.Sequential([
         k.layers.Flatten(input_shape=IMAGE_SHAPE, name="flatten"),
         k.layers.Dense(hidden[0], activation="relu", name="fc1"),
@@ -105,13 +111,7 @@ def small_cnn(*, filters=(16, 32), seed=0):
     With the default ``filters`` the kernels are 3x3x1x16, 3x3x16x32 and 800x10: 12,810
     parameters. The layers with kernels are named ``conv1``, ``conv2`` and ``fc``.
     """
-    if not (isinstance(filters, (tuple, list)) and len(filters) == 2):
-        raise ValueError(f"filters must be a pair of positive integers, got {filters!r}")
-    for n in filters:
-        require_positive_int(n, "filters (each)")
-    require_nonnegative_int(seed, "seed")
-    k = keras()
-    k.utils.set_random_seed(seed)
+    k = _seeded_keras(filters, "filters", seed)
     return k.Sequential([
         k.layers.Reshape((*IMAGE_SHAPE, 1), input_shape=IMAGE_SHAPE, name="channel"),
         k.layers.Conv2D(filters[0], 3, activation="relu", name="conv1"),
