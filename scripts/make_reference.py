@@ -88,12 +88,11 @@ def write_fashion():
 
 def write_layers():
     from prunebook import realdata
-    from prunebook.classifiers import layers_runs
-    from prunebook.reference import run_name
+    from prunebook.classifiers import layers_reference_name, layers_runs
 
     data, _ = realdata.fashion_data()
     runs = layers_runs(data)
-    write_reference(OUT / "layers.json", {run_name(f"{model}|{allocation}", seed): run.history
+    write_reference(OUT / "layers.json", {layers_reference_name(model, allocation, seed): run.history
                                           for (model, allocation, seed), run in runs.items()})
     print(f"wrote {OUT / 'layers.json'}")
 

@@ -146,3 +146,15 @@ def test_layer_allocations_share_the_budget_two_ways(tiny, monkeypatch):
     assert set(got["global threshold"]) == {0, 1}
     for allocation in got["global threshold"].values():
         assert overall_sparsity_of(allocation, sizes) == pytest.approx(0.8, abs=1e-3)
+
+
+def test_layers_reference_names_and_the_shipped_tolerance():
+    from prunebook.classifiers import fashion_tolerance, layers_reference_name
+    from prunebook.reference import load_reference
+
+    assert layers_reference_name("CNN", "sensitivity", 0) == "CNN|sensitivity"
+    assert layers_reference_name("CNN", "global threshold", 2) == "CNN|global threshold_seed2"
+    assert set(load_reference("layers")) >= {layers_reference_name(m, a, s) for m in realdata.MODELS
+                                             for a in ("sensitivity", "global threshold")
+                                             for s in realdata.SEEDS}
+    assert 0 < fashion_tolerance() < 0.1

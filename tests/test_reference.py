@@ -110,3 +110,18 @@ def test_the_shipped_seed_tolerance_of_the_article():
 
     tolerance = seed_tolerance(load_reference("article"), from_epoch=article.FROM_EPOCH)
     assert tolerance == pytest.approx(0.1235, abs=1e-4)  # a factor 1.33: what chapters 03 and 05 allow
+
+
+def test_check_runs_summarises_and_fails_like_assert_close_to_reference():
+    from prunebook.history import History, Run
+    from prunebook.reference import check_runs
+
+    ref = {"a": History(loss=[1.0, 1.0], val_loss=[1.0, 0.5], sparsity=[0, 0], seconds=[0, 0]),
+           "b": History(loss=[1.0, 1.0], val_loss=[1.0, 0.5], sparsity=[0, 0], seconds=[0, 0])}
+    near = History(loss=[1.0, 1.0], val_loss=[1.0, 0.51], sparsity=[0, 0], seconds=[0, 0])
+    text = check_runs({"a": Run(None, ref["a"]), "b": Run(None, near)}, ref, tolerance=0.05)
+    assert text.startswith("2 runs checked") and text.endswith("identical to the stored curves: 1")
+    with pytest.raises(AssertionError, match="departs"):
+        check_runs({"b": Run(None, near)}, ref, tolerance=0.001)
+    with pytest.raises(ValueError, match="no run named"):
+        check_runs({"c": Run(None, near)}, ref, tolerance=0.05)

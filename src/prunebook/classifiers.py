@@ -6,10 +6,9 @@ trained through the cache, so a chapter, the next chapter and ``scripts/make_ref
 train each run once. The dense phase of a model and seed is shared by every second phase.
 """
 import numpy as np
-import pandas as pd
 
 from prunebook import realdata
-from prunebook.experiments import join_histories, masked_run
+from prunebook.experiments import join_histories, masked_run, seed_table
 from prunebook.history import Run
 from prunebook.magnitude import layerwise_masks
 from prunebook.models import lenet_300_100, lenet_hidden_for_params
@@ -21,18 +20,28 @@ from prunebook.validation import require_one_of, require_sparsity
 ARMS = ("dense", "gradual", "one-shot + fine-tune")
 
 
-def dense_phase(model_name, data, seed, *, progress=True):
-    """The first phase: ``model_name`` trained dense from its seeded weights."""
-    return fit_baseline(realdata.build(model_name, seed), data, epochs=realdata.DENSE_EPOCHS,
-                        seed=seed, progress=progress, **realdata.training_settings())
+def _dense(build, data, seed, progress):
+    """The first phase of the model ``build(seed)`` makes."""
+    return fit_baseline(build(seed), data, epochs=realdata.DENSE_EPOCHS, seed=seed,
+                        progress=progress, **realdata.training_settings())
 
 
-def _start(model_name, seed, trained):
-    """A fresh model of ``model_name`` holding ``trained``'s weights (so the next cache key
-    depends on the weights only, not on whether the dense phase was trained now or read back)."""
-    start = realdata.build(model_name, seed)
+def _start(build, seed, trained):
+    """A fresh ``build(seed)`` holding ``trained``'s weights (so the next cache key depends on
+    the weights only, not on whether the dense phase was trained now or read back)."""
+    start = build(seed)
     start.set_weights(trained.get_weights())
     return start
+
+
+def _builder(model_name):
+    require_one_of(model_name, "model_name", tuple(realdata.MODELS))
+    return lambda seed: realdata.build(model_name, seed)
+
+
+def dense_phase(model_name, data, seed, *, progress=True):
+    """The first phase: ``model_name`` trained dense from its seeded weights."""
+    return _dense(_builder(model_name), data, seed, progress)
 
 
 def second_phase(model_name, data, seed, arm, sparsity=None, *, progress=True):
@@ -46,8 +55,9 @@ def second_phase(model_name, data, seed, arm, sparsity=None, *, progress=True):
       magnitude rule, layer by layer) and fine-tune with the mask held.
     """
     require_one_of(arm, "arm", ARMS)
-    first = dense_phase(model_name, data, seed, progress=progress)
-    start = _start(model_name, seed, first.model)
+    build = _builder(model_name)
+    first = _dense(build, data, seed, progress)
+    start = _start(build, seed, first.model)
     settings = {"epochs": realdata.PRUNE_EPOCHS, "seed": seed, **realdata.training_settings()}
     if arm == "dense":
         if sparsity is not None:
@@ -68,13 +78,14 @@ def small_dense(data, seed, n_params, *, progress=True):
     :data:`~prunebook.realdata.DENSE_EPOCHS`, then a fresh Adam for
     :data:`~prunebook.realdata.PRUNE_EPOCHS` more. Returns ``(hidden widths, Run)``."""
     hidden = lenet_hidden_for_params(n_params)
-    settings = realdata.training_settings()
-    first = fit_baseline(lenet_300_100(hidden=hidden, seed=seed), data, seed=seed,
-                         epochs=realdata.DENSE_EPOCHS, progress=progress, **settings)
-    start = lenet_300_100(hidden=hidden, seed=seed)
-    start.set_weights(first.model.get_weights())
-    second = fit_baseline(start, data, seed=seed, epochs=realdata.PRUNE_EPOCHS, progress=progress,
-                          **settings)
+
+    def build(s):
+        return lenet_300_100(hidden=hidden, seed=s)
+
+    first = _dense(build, data, seed, progress)
+    second = fit_baseline(_start(build, seed, first.model), data, seed=seed,
+                          epochs=realdata.PRUNE_EPOCHS, progress=progress,
+                          **realdata.training_settings())
     return hidden, Run(second.model, join_histories(first.history, second.history))
 
 
@@ -90,15 +101,7 @@ def accuracy_on(model, x, y, *, batch_size=2048):
 
 def accuracy_table(accuracies):
     """Mean, min and max over seeds: ``accuracies`` is ``{row: {seed: accuracy}}``."""
-    rows = {}
-    for row, by_seed in accuracies.items():
-        values = list(by_seed.values())
-        if not values:
-            raise ValueError(f"accuracies: row {row!r} has no seeds")
-        rows[row] = {"mean": float(np.mean(values)), "min": float(np.min(values)),
-                     "max": float(np.max(values)), "seeds": len(values)}
-    return pd.DataFrame.from_dict(rows, orient="index")
-
+    return seed_table(accuracies, name="accuracies")
 
 
 def _bar(total, desc, show):
@@ -250,3 +253,20 @@ def layers_runs(data, *, seeds=realdata.SEEDS, progress=True):
         runs = allocation_runs(model_name, data, allocations, seeds=seeds, progress=progress)
         out.update({(model_name, *key): run for key, run in runs.items()})
     return out
+
+
+def layers_reference_name(model_name, allocation, seed):
+    """The name a run is stored under in ``layers.json``."""
+    from prunebook.reference import run_name
+
+    return run_name(f"{model_name}|{allocation}", seed)
+
+
+def fashion_tolerance():
+    """The tolerance the real-data chapters check their curves with: the largest seed spread of
+    the validation accuracy of the dense and the 90 % gradual runs of both models (log10 units)."""
+    from prunebook.reference import load_reference, seed_tolerance
+
+    bases = [reference_name(m, arm, s, 0) for m in realdata.MODELS
+             for arm, s in (("dense", 0.0), ("gradual", 0.9))]
+    return seed_tolerance(load_reference("fashion"), runs=bases, column="val_accuracy", from_epoch=1)

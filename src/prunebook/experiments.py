@@ -248,19 +248,27 @@ def fair_histories(runs, reference, seeds=SEEDS):
     return out
 
 
-def fair_table(histories, column="val_loss"):
-    """Mean, min and max over the seeds of each arm's final ``column``, and the seeds.
-
-    ``histories`` is ``{arm: {seed: History}}`` (:func:`fair_histories`).
-    """
+def seed_table(values, *, name="values"):
+    """Mean, min and max over seeds, and the number of seeds: ``values`` is ``{row: {seed: value}}``
+    (``name`` is what an error calls it)."""
     rows = {}
+    for row, by_seed in values.items():
+        finals = list(by_seed.values())
+        if not finals:
+            raise ValueError(f"{name}: row {row!r} has no seeds")
+        rows[row] = {"mean": float(np.mean(finals)), "min": float(np.min(finals)),
+                     "max": float(np.max(finals)), "seeds": len(finals)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def fair_table(histories, column="val_loss"):
+    """:func:`seed_table` of each arm's final ``column``; ``histories`` is ``{arm: {seed: History}}``
+    (:func:`fair_histories`)."""
     for arm, by_seed in histories.items():
         if not by_seed:
             raise ValueError(f"histories: arm {arm!r} has no seeds")
-        finals = [getattr(history, column)[-1] for history in by_seed.values()]
-        rows[arm] = {"mean": float(np.mean(finals)), "min": float(np.min(finals)),
-                     "max": float(np.max(finals)), "seeds": len(finals)}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return seed_table({arm: {seed: getattr(h, column)[-1] for seed, h in by_seed.items()}
+                       for arm, by_seed in histories.items()})
 
 
 #: How :func:`summary_table`'s columns read best, for ``DataFrame.style.format``.

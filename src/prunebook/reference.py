@@ -101,3 +101,21 @@ def assert_close_to_reference(history, reference, *, tolerance, column="val_loss
             f"{column} departs from the reference by {dev:.4f} log10 units "
             f"(a factor {10 ** dev:.3f}) from epoch {from_epoch} on, more than the tolerance {tolerance:.4f}")
     return dev
+
+
+def check_runs(runs, reference, *, tolerance, column="val_loss", from_epoch=1):
+    """Check each of ``runs`` (``{name: Run}``) against ``reference[name]`` with
+    :func:`assert_close_to_reference`; return a one-line summary (runs checked, the largest
+    deviation, how many are identical to their stored twin)."""
+    if not runs:
+        raise ValueError("runs must hold at least one run")
+    missing = sorted(set(runs) - set(reference))
+    if missing:
+        raise ValueError(f"reference has no run named {missing}; write it with scripts/make_reference.py")
+    largest = max(assert_close_to_reference(run.history, reference[name], tolerance=tolerance,
+                                            column=column, from_epoch=from_epoch)
+                  for name, run in runs.items())
+    identical = sum(getattr(run.history, column) == getattr(reference[name], column)
+                    for name, run in runs.items())
+    return (f"{len(runs)} runs checked; largest deviation {largest:.5f} log10 (tolerance "
+            f"{tolerance:.5f}); identical to the stored curves: {identical}")
