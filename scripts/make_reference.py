@@ -18,9 +18,11 @@ Run from the repository root with `.venv/bin/python scripts/make_reference.py`
   seed 0 and reads seeds 1 and 2 from this file unless it is told to train them too.
 - prunebook/reference/fashion.json: every run of the chapter on pruning a real classifier
   (Fashion-MNIST), every seed of :data:`prunebook.realdata.SEEDS`, named by
-  :func:`prunebook.classifiers.reference_name`.
-- prunebook/reference/layers.json: the per-layer allocations of the chapter on which layers
-  can lose the most (:func:`prunebook.classifiers.layers_runs`), every seed.
+  :func:`prunebook.classifiers.reference_name`; fashion_test.json holds each run's test
+  accuracy. The chapter trains seed 0 and reads seeds 1 and 2 from these files unless it is
+  told to train them too.
+- prunebook/reference/layers.json and layers_test.json: the same for the per-layer allocations
+  of the chapter on which layers can lose the most (:func:`prunebook.classifiers.layers_runs`).
 
 Runs go through the training cache, so the ones a chapter already trained are not retrained.
 About a minute or two a run on two quiet CPU cores. ``--reuse pruned`` copies the stored
@@ -35,7 +37,7 @@ from prunebook import article
 from prunebook.data import article_data
 from prunebook.experiments import (FAIR_NAMES, article_schedule_run, baseline_run,
                                    continued_run, fair_runs, small_dense_runs, sweep_runs)
-from prunebook.reference import SEEDS, load_reference, run_name, write_reference
+from prunebook.reference import SEEDS, load_reference, run_name, write_reference, write_scores
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "prunebook" / "reference"
 
@@ -75,15 +77,24 @@ def write_fair(data, full):
         print(f"wrote {OUT / 'fair.json'} (seeds up to {seed})")
 
 
+def _write_real(name, runs, run_name_of):
+    """``<name>.json`` (the curves) and ``<name>_test.json`` (each run's test accuracy)."""
+    from prunebook import realdata
+    from prunebook.classifiers import accuracy_on
+
+    _, (x_test, y_test) = realdata.fashion_data()
+    write_reference(OUT / f"{name}.json", {run_name_of(*key): run.history for key, run in runs.items()})
+    write_scores(OUT / f"{name}_test.json",
+                 {run_name_of(*key): accuracy_on(run.model, x_test, y_test) for key, run in runs.items()})
+    print(f"wrote {OUT / f'{name}.json'} and {OUT / f'{name}_test.json'}")
+
+
 def write_fashion():
     from prunebook import realdata
     from prunebook.classifiers import fashion_runs, reference_name
 
     data, _ = realdata.fashion_data()
-    runs = fashion_runs(data)
-    write_reference(OUT / "fashion.json",
-                    {reference_name(*name): run.history for name, run in runs.items()})
-    print(f"wrote {OUT / 'fashion.json'}")
+    _write_real("fashion", fashion_runs(data), reference_name)
 
 
 def write_layers():
@@ -91,10 +102,7 @@ def write_layers():
     from prunebook.classifiers import layers_reference_name, layers_runs
 
     data, _ = realdata.fashion_data()
-    runs = layers_runs(data)
-    write_reference(OUT / "layers.json", {layers_reference_name(model, allocation, seed): run.history
-                                          for (model, allocation, seed), run in runs.items()})
-    print(f"wrote {OUT / 'layers.json'}")
+    _write_real("layers", layers_runs(data), layers_reference_name)
 
 
 def main():

@@ -58,12 +58,18 @@ def test_the_cnn_prunes_its_convolutions_too(tiny):
 
 def test_small_dense_matches_the_parameter_count_and_trains_both_phases(tiny):
     data, _ = tiny
-    hidden, run = small_dense(data, 0, 26_661, progress=False)
-    from prunebook.models import lenet_hidden_for_params, lenet_params
+    hidden, run = small_dense("LeNet-300-100", data, 0, 26_661, progress=False)
+    from prunebook.models import cnn_filters_for_params, cnn_params, lenet_hidden_for_params, lenet_params
 
     assert hidden == lenet_hidden_for_params(26_661)
     assert run.model.count_params() == lenet_params(hidden) and abs(lenet_params(hidden) - 26_661) < 300
     assert run.history.epochs == 3 and run.history.sparsity == [0.0] * 3
+    filters, cnn = small_dense("CNN", data, 0, 1_300, progress=False)
+    assert filters == cnn_filters_for_params(1_300) and cnn.model.count_params() == cnn_params(filters)
+    assert [layer.name for layer in kernel_layers(cnn.model)] == ["conv1", "conv2", "fc"]
+    assert cnn.history.epochs == 3
+    with pytest.raises(ValueError, match="model_name"):
+        small_dense("ResNet", data, 0, 1_000)
 
 
 def test_bad_arms_and_sparsities(tiny):
@@ -104,7 +110,7 @@ def test_sweep_runs_every_arm_sparsity_and_seed_once(tiny):
                          [("dense", 0.0), ("gradual", 0.5), ("gradual", 0.9),
                           ("one-shot + fine-tune", 0.5), ("one-shot + fine-tune", 0.9)]}
     assert len(list(cache.iterdir())) == 2 * 6  # a dense phase and five second phases a seed
-    small = small_dense_sweep(data, {(s, seed): runs[("gradual", s, seed)] for s, seed in
+    small = small_dense_sweep("LeNet-300-100", data, {(s, seed): runs[("gradual", s, seed)] for s, seed in
                                      [(0.9, 0), (0.9, 1)]}, progress=False)
     assert set(small) == {(0.9, 0), (0.9, 1)} and small[(0.9, 0)][0] == small[(0.9, 1)][0]
     with pytest.raises(ValueError, match="arms"):
@@ -158,3 +164,40 @@ def test_layers_reference_names_and_the_shipped_tolerance():
                                              for a in ("sensitivity", "global threshold")
                                              for s in realdata.SEEDS}
     assert 0 < fashion_tolerance() < 0.1
+
+
+def test_seed_accuracies_measure_the_trained_seeds_and_read_the_others():
+    from types import SimpleNamespace
+
+    from prunebook._keras import keras
+    from prunebook.classifiers import seed_accuracies
+
+    k = keras()
+    model = k.Sequential([k.layers.Dense(2, input_shape=(2,), use_bias=False)])
+    model.set_weights([np.eye(2, dtype=np.float32)])
+    x, y = np.eye(2, dtype=np.float32), [0, 0]  # half right
+    trained = {("CNN", "gradual", 0.9, 0): SimpleNamespace(model=model)}
+    stored = {"CNN|gradual|0.9_seed1": 0.8, "CNN|gradual|0.9_seed2": 0.7, "CNN|gradual|0.5_seed1": 0.1}
+    got = seed_accuracies(trained, x, y, stored, name=reference_name)
+    assert got == {("CNN", "gradual", 0.9, 0): 0.5, ("CNN", "gradual", 0.9, 1): 0.8,
+                   ("CNN", "gradual", 0.9, 2): 0.7}
+    with pytest.raises(ValueError, match="'CNN\\|gradual\\|0.9_seed3'.*make_reference"):
+        seed_accuracies(trained, x, y, stored, name=reference_name, seeds=(0, 1, 3))
+
+
+def test_shipped_fashion_runs_hold_every_arm_of_both_models_and_their_test_accuracy():
+    from prunebook.classifiers import CHAPTER_ARMS, han_uniform_sparsity, layers_reference_name
+    from prunebook.reference import load_reference, load_scores
+
+    curves, tests = load_reference("fashion"), load_scores("fashion_test")
+    expected = {reference_name(m, arm, 0.0 if arm == "dense" else s, seed)
+                for m, arms in CHAPTER_ARMS.items() for arm in (*arms, "small dense")
+                for s in realdata.SPARSITIES for seed in realdata.SEEDS}
+    overall = han_uniform_sparsity()
+    expected |= {reference_name("LeNet-300-100", arm, overall, seed)
+                 for arm in ("Han et al.", "gradual") for seed in realdata.SEEDS}
+    assert set(curves) == expected == set(tests)
+    assert all(0.1 < value < 1 for value in tests.values())
+    layers = {layers_reference_name(m, a, s) for m in realdata.MODELS
+              for a in ("sensitivity", "global threshold") for s in realdata.SEEDS}
+    assert set(load_reference("layers")) == layers == set(load_scores("layers_test"))

@@ -9,6 +9,36 @@ from prunebook.magnitude import apply_masks, layerwise_masks
 from prunebook.sparsity import kernels_of
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Conversions are cached (prunebook.cache.cached_bytes): each test gets its own folder."""
+    monkeypatch.setenv("PRUNEBOOK_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_a_conversion_is_made_once_and_read_back(private_cache):
+    calls = []
+    import prunebook.deploy as deploy
+
+    original = deploy._convert
+
+    def counting(*args):
+        calls.append(args[2])
+        return original(*args)
+
+    deploy._convert = counting
+    try:
+        model = small_model()
+        first = to_tflite(model, "float")
+        assert to_tflite(model, "float") == first and calls == ["float"]
+        to_tflite(model, "dynamic")
+        to_tflite(small_model(0.5), "float")  # other weights: another key
+        assert calls == ["float", "dynamic", "float"]
+        assert len(list((private_cache / "bytes").glob("*.bin"))) == 3
+    finally:
+        deploy._convert = original
+
+
 def small_model(sparsity=0.0):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.layers.Dense(32, input_dim=20, name="h1"), keras.layers.ReLU(),

@@ -95,3 +95,26 @@ def test_lenet_widths_matched_to_a_parameter_count():
             lenet_300_100(hidden=bad)
     with pytest.raises(ValueError, match="n_params"):
         lenet_hidden_for_params(0)
+
+
+def test_cnn_params_counts_what_keras_builds():
+    from prunebook.models import cnn_params, small_cnn
+
+    for filters in ((16, 32), (1, 1), (3, 5), (8, 24)):
+        assert cnn_params(filters) == small_cnn(filters=filters).count_params()
+
+
+def test_cnn_filters_for_params_picks_the_closest_count():
+    from prunebook.models import cnn_filters_for_params, cnn_params
+
+    assert cnn_filters_for_params(12_810) == (16, 32)
+    assert cnn_filters_for_params(300) == (1, 1)  # 280 parameters, the smallest there is
+    for n in (500, 2_000, 6_434):
+        a, f = cnn_filters_for_params(n)
+        assert a == (f + 1) // 2
+        best = abs(cnn_params((a, f)) - n)
+        for g in (f - 1, f + 1):
+            if g >= 1:
+                assert best <= abs(cnn_params(((g + 1) // 2, g)) - n)
+    with pytest.raises(ValueError, match="n_params"):
+        cnn_filters_for_params(0)

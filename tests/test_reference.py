@@ -125,3 +125,21 @@ def test_check_runs_summarises_and_fails_like_assert_close_to_reference():
         check_runs({"b": Run(None, near)}, ref, tolerance=0.001)
     with pytest.raises(ValueError, match="no run named"):
         check_runs({"c": Run(None, near)}, ref, tolerance=0.05)
+
+
+def test_scores_round_trip_and_bad_files(tmp_path, monkeypatch):
+    from prunebook import reference
+    from prunebook.reference import load_scores, write_scores
+
+    write_scores(tmp_path / "some.json", {"b": 0.5, "a": np.float32(0.25)})
+    text = (tmp_path / "some.json").read_text()
+    assert text.index('"a"') < text.index('"b"')  # sorted by run
+    monkeypatch.setattr(reference.resources, "files", lambda _: tmp_path.parent)
+    (tmp_path.parent / "reference").mkdir(exist_ok=True)
+    (tmp_path.parent / "reference" / "some.json").write_text(text)
+    assert load_scores("some") == {"a": 0.25, "b": 0.5}
+    (tmp_path.parent / "reference" / "bad.json").write_text('{"a": "high"}')
+    with pytest.raises(ValueError, match="numbers"):
+        load_scores("bad")
+    with pytest.raises(ValueError, match="make_reference"):
+        load_scores("none")

@@ -11,7 +11,7 @@ from prunebook import realdata
 from prunebook.experiments import join_histories, masked_run, seed_table
 from prunebook.history import Run
 from prunebook.magnitude import layerwise_masks
-from prunebook.models import lenet_300_100, lenet_hidden_for_params
+from prunebook.models import cnn_filters_for_params, lenet_300_100, lenet_hidden_for_params, small_cnn
 from prunebook.sparsity import kernels_of
 from prunebook.training import fit_baseline, fit_pruned
 from prunebook.validation import require_one_of, require_sparsity
@@ -73,20 +73,28 @@ def second_phase(model_name, data, seed, arm, sparsity=None, *, progress=True):
     return Run(second.model, join_histories(first.history, second.history))
 
 
-def small_dense(data, seed, n_params, *, progress=True):
-    """A narrower LeNet-300-100 with about ``n_params`` parameters, trained like the others:
-    :data:`~prunebook.realdata.DENSE_EPOCHS`, then a fresh Adam for
-    :data:`~prunebook.realdata.PRUNE_EPOCHS` more. Returns ``(hidden widths, Run)``."""
-    hidden = lenet_hidden_for_params(n_params)
+#: For each model, ``(widths for a parameter count, builder)`` of its small dense control: a
+#: narrower network of the same shape (LeNet's 3 : 1 hidden widths, the CNN's 1 : 2 filters).
+SMALL = {"LeNet-300-100": (lenet_hidden_for_params, lambda w, s: lenet_300_100(hidden=w, seed=s)),
+         "CNN": (cnn_filters_for_params, lambda w, s: small_cnn(filters=w, seed=s))}
+
+
+def small_dense(model_name, data, seed, n_params, *, progress=True):
+    """A narrower ``model_name`` with about ``n_params`` parameters (:data:`SMALL`), trained like
+    the others: :data:`~prunebook.realdata.DENSE_EPOCHS`, then a fresh Adam for
+    :data:`~prunebook.realdata.PRUNE_EPOCHS` more. Returns ``(widths, Run)``."""
+    require_one_of(model_name, "model_name", tuple(SMALL))
+    widths_for, builder = SMALL[model_name]
+    widths = widths_for(n_params)
 
     def build(s):
-        return lenet_300_100(hidden=hidden, seed=s)
+        return builder(widths, s)
 
     first = _dense(build, data, seed, progress)
     second = fit_baseline(_start(build, seed, first.model), data, seed=seed,
                           epochs=realdata.PRUNE_EPOCHS, progress=progress,
                           **realdata.training_settings())
-    return hidden, Run(second.model, join_histories(first.history, second.history))
+    return widths, Run(second.model, join_histories(first.history, second.history))
 
 
 def accuracy_on(model, x, y, *, batch_size=2048):
@@ -97,6 +105,28 @@ def accuracy_on(model, x, y, *, batch_size=2048):
     predicted = np.concatenate([np.argmax(model(x[i:i + batch_size], training=False).numpy(), axis=1)
                                 for i in range(0, len(x), batch_size)])
     return float(np.mean(predicted == np.asarray(y)))
+
+
+def seed_accuracies(trained, x_test, y_test, stored, *, name, seeds=realdata.SEEDS):
+    """``{(*row, seed): test accuracy}`` for every row of ``trained`` and every seed of ``seeds``.
+
+    ``trained`` is ``{(*row, seed): Run}`` for the seeds trained now: their accuracy on
+    ``x_test``/``y_test`` is measured (:func:`accuracy_on`). Every other seed of a row is read
+    from ``stored`` (``{run name: accuracy}``, :func:`prunebook.reference.load_scores`), under
+    ``name(*row, seed)`` (:func:`reference_name`, :func:`layers_reference_name`). A seed that is
+    in neither raises ``ValueError`` naming the run and the fix.
+    """
+    out = {key: accuracy_on(run.model, x_test, y_test) for key, run in trained.items()}
+    for row in dict.fromkeys(key[:-1] for key in trained):
+        for seed in seeds:
+            if (*row, seed) in out:
+                continue
+            run = name(*row, seed)
+            if run not in stored:
+                raise ValueError(f"seeds: run {run!r} was neither trained nor found in the stored "
+                                 "test accuracies; train it, or write them with scripts/make_reference.py")
+            out[(*row, seed)] = stored[run]
+    return out
 
 
 def accuracy_table(accuracies):
@@ -131,16 +161,17 @@ def sweep(model_name, data, *, arms=ARMS, sparsities=realdata.SPARSITIES, seeds=
     return out
 
 
-def small_dense_sweep(data, gradual, *, progress=True):
-    """``{(sparsity, seed): (hidden widths, Run)}``: for each gradual LeNet run of ``gradual``
-    (``{(sparsity, seed): Run}``), the small dense LeNet with as many parameters as it has
+def small_dense_sweep(model_name, data, gradual, *, progress=True):
+    """``{(sparsity, seed): (widths, Run)}``: for each gradual run of ``model_name`` in ``gradual``
+    (``{(sparsity, seed): Run}``), the small dense network with as many parameters as it has
     non-zero weights (kernels and biases)."""
     from prunebook.sparsity import nonzero_params
 
     out = {}
-    with _bar(len(gradual), "small dense", progress) as bar:
+    with _bar(len(gradual), f"{model_name} small dense", progress) as bar:
         for (s, seed), run in gradual.items():
-            out[(s, seed)] = small_dense(data, seed, nonzero_params(run.model), progress=False)
+            out[(s, seed)] = small_dense(model_name, data, seed, nonzero_params(run.model),
+                                         progress=False)
             bar.update()
     return out
 
@@ -154,7 +185,7 @@ def reference_name(model_name, arm, sparsity, seed):
 
 
 #: The Fashion-MNIST chapter's runs: ``{model: arms}`` of :func:`sweep`.
-CHAPTER_ARMS = {"LeNet-300-100": ARMS, "CNN": ("dense", "gradual")}
+CHAPTER_ARMS = {"LeNet-300-100": ARMS, "CNN": ARMS}
 
 
 def han_uniform_sparsity():
@@ -169,18 +200,18 @@ def han_uniform_sparsity():
 def fashion_runs(data, *, seeds=realdata.SEEDS, progress=True):
     """Every run of the chapter, ``{(model, arm, sparsity, seed): Run}``, for ``scripts/make_reference.py``:
 
-    :func:`sweep` of each model with its :data:`CHAPTER_ARMS`; the small dense LeNets
-    (arm ``"small dense"``); Han et al.'s allocation (arm ``"Han et al."``, under its overall
-    sparsity) and the uniform schedule to the same overall sparsity (arm ``"gradual"``).
+    :func:`sweep` of each model with its :data:`CHAPTER_ARMS`; the small dense networks
+    (arm ``"small dense"``); Han et al.'s allocation of LeNet-300-100 (arm ``"Han et al."``, under
+    its overall sparsity) and the uniform schedule to the same overall sparsity (arm ``"gradual"``).
     """
     out = {}
     for model_name, arms in CHAPTER_ARMS.items():
         runs = sweep(model_name, data, arms=arms, seeds=seeds, progress=progress)
         out.update({(model_name, *key): run for key, run in runs.items()})
-    gradual = {(s, seed): out[("LeNet-300-100", "gradual", s, seed)]
-               for s in realdata.SPARSITIES for seed in seeds}
-    for (s, seed), (_, run) in small_dense_sweep(data, gradual, progress=progress).items():
-        out[("LeNet-300-100", "small dense", s, seed)] = run
+        gradual = {(s, seed): out[(model_name, "gradual", s, seed)]
+                   for s in realdata.SPARSITIES for seed in seeds}
+        for (s, seed), (_, run) in small_dense_sweep(model_name, data, gradual, progress=progress).items():
+            out[(model_name, "small dense", s, seed)] = run
     overall = han_uniform_sparsity()
     for seed in seeds:
         out[("LeNet-300-100", "Han et al.", overall, seed)] = second_phase(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from prunebook.filecache import cached_bytes
 from prunebook.sparsity import kernel_layers
 from prunebook.validation import (
     require_int_in, require_nonnegative_int, require_one_of, require_positive_float, require_positive_int,
@@ -132,6 +133,9 @@ def to_tflite(model, mode, *, representative=None, sparsity=False):
     model keeps float32 input and output). ``sparsity=True`` adds
     ``tf.lite.Optimize.EXPERIMENTAL_SPARSITY``: the converter stores sparse weight
     tensors in a sparse format (see :func:`flatbuffer_summary`).
+
+    A conversion is stored in the training cache (:func:`prunebook.filecache.cached_bytes`), keyed
+    by the model's configuration and weights, the inputs, the options and this module's code.
     """
     import tensorflow as tf
 
@@ -140,8 +144,15 @@ def to_tflite(model, mode, *, representative=None, sparsity=False):
         raise ValueError("representative must hold example inputs for mode='int8'")
     if not isinstance(sparsity, bool):
         raise ValueError(f"sparsity must be True or False, got {sparsity!r}")
-    with quiet():
-        return _convert(tf, model, mode, representative, sparsity)
+    samples = () if representative is None else (np.asarray(representative, dtype=np.float32),)
+
+    def convert():
+        with quiet():
+            return _convert(tf, model, mode, representative, sparsity)
+
+    # stored in the training cache: converting the same weights again gives the same model
+    return cached_bytes("tflite", model, samples, {"mode": mode, "sparsity": sparsity}, convert,
+                        modules=("prunebook.deploy",))
 
 
 def _convert(tf, model, mode, representative, sparsity):

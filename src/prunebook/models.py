@@ -121,3 +121,19 @@ def small_cnn(*, filters=(16, 32), seed=0):
         k.layers.Flatten(name="flatten"),
         k.layers.Dense(N_CLASSES, name="fc"),
     ], name="small_cnn")
+
+
+def cnn_params(filters):
+    """Parameters (kernels and biases) of :func:`small_cnn` with ``filters``."""
+    first, second = filters
+    side = ((IMAGE_SHAPE[0] - 2) // 2 - 2) // 2  # 28 -> conv 26 -> pool 13 -> conv 11 -> pool 5
+    convolutions = (9 * first + first) + (9 * first * second + second)
+    return convolutions + side * side * second * N_CLASSES + N_CLASSES
+
+
+def cnn_filters_for_params(n_params):
+    """Filters ``(ceil(f / 2), f)``, near the small CNN's 1 : 2 ratio, whose parameter count is
+    closest to ``n_params`` (the small dense control of a pruned CNN)."""
+    require_positive_int(n_params, "n_params")
+    candidates = [((f + 1) // 2, f) for f in range(1, 513)]
+    return min(candidates, key=lambda filters: abs(cnn_params(filters) - n_params))

@@ -42,6 +42,25 @@ def write_reference(path, histories):
         json.dump(records, out, indent=1)
 
 
+def load_scores(name):
+    """The numbers stored as ``reference/<name>.json`` by :func:`write_scores`: ``{run: float}``
+    (e.g. each run's test accuracy, which a History does not hold)."""
+    path = resources.files("prunebook") / "reference" / f"{name}.json"
+    if not path.is_file():
+        raise ValueError(f"no scores named {name!r} in prunebook/reference/; write them with "
+                         "scripts/make_reference.py")
+    scores = json.loads(path.read_text())
+    if not all(isinstance(v, float) for v in scores.values()):
+        raise ValueError(f"prunebook/reference/{name}.json must map run names to numbers")
+    return scores
+
+
+def write_scores(path, scores):
+    """Write ``{run: float}`` (sorted by run) for :func:`load_scores`."""
+    with open(path, "w") as out:
+        json.dump({run: float(scores[run]) for run in sorted(scores)}, out, indent=1)
+
+
 def log_deviation(history, reference, column="val_loss", *, from_epoch=1):
     """Largest |log10(fresh) - log10(reference)| over the epochs both have, from ``from_epoch`` on.
 
