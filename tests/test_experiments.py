@@ -187,3 +187,16 @@ def test_fair_histories_takes_trained_seeds_first_and_the_stored_record_for_the_
         fair_histories(trained, stored, seeds=(0, 1, 2))
     with pytest.raises(ValueError, match="histories"):
         fair_table({"dense": {}})
+
+
+def test_sweep_histories_take_the_trained_targets_and_the_stored_record_for_the_rest():
+    from prunebook.experiments import sweep_histories
+
+    trained = {0.75: Run(None, _history(0.5)), 0.9: Run(None, _history(0.6))}
+    stored = {f"sweep_{s}": _history(s) for s in (0.5, 0.75, 0.9, 0.95)}
+    got = sweep_histories(trained, stored, sparsities=(0.5, 0.75, 0.9, 0.95))
+    assert list(got) == [0.5, 0.75, 0.9, 0.95]
+    assert got[0.75].val_loss[-1] == 0.5 and got[0.5].val_loss[-1] == 0.5  # trained / stored
+    assert got[0.95].val_loss[-1] == 0.95
+    with pytest.raises(ValueError, match="sweep_0.98.*make_reference.py --only reaching"):
+        sweep_histories(trained, stored, sparsities=(0.75, 0.98))

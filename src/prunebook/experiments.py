@@ -223,6 +223,25 @@ def fair_runs(data, *, sparsity=0.75, seeds=SEEDS, progress=True, **overrides):
     return out
 
 
+def sweep_histories(runs, reference, sparsities=article.SWEEP):
+    """``{final sparsity: History}`` for every target of ``sparsities``: the trained run where
+    ``runs`` (:func:`sweep_runs`'s result for the targets trained now) has it, else the stored
+    record ``sweep_<sparsity>`` of ``reference`` (``load_reference("reaching")``, written by
+    ``scripts/make_reference.py --only reaching`` with the same code). A target that is in
+    neither raises ``ValueError`` naming the run and the fix."""
+    out = {}
+    for s in sparsities:
+        if s in runs:
+            out[s] = runs[s].history
+        elif f"sweep_{s}" in reference:
+            out[s] = reference[f"sweep_{s}"]
+        else:
+            raise ValueError(f"sparsities: run 'sweep_{s}' was neither trained nor found in the "
+                             "reference; train it, or write reaching.json with "
+                             "`scripts/make_reference.py --only reaching`")
+    return out
+
+
 def fair_histories(runs, reference, seeds=SEEDS):
     """``{arm: {seed: History}}`` for every seed: the trained run where ``runs`` has it, else
     the stored record.

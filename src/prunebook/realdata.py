@@ -53,8 +53,8 @@ RAMP_END = (RAMP_EPOCHS * STEPS_PER_EPOCH) // FREQUENCY * FREQUENCY
 SCAN_SPARSITIES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 BUDGET = 0.9
 
-# --- Han et al. 2015, Table 1: LeNet-300-100 pruned on MNIST keeps 8 %, 9 % and 26 % of the
-# weights of fc1, fc2 and fc3 (12x fewer parameters), at no loss of accuracy
+# --- Han et al. 2015, Table 2: LeNet-300-100 pruned on MNIST keeps 8 %, 9 % and 26 % of the weights
+# of fc1, fc2 and fc3 (12x fewer parameters, Table 1), at no loss of accuracy
 HAN_KEPT = {"fc1": 0.08, "fc2": 0.09, "fc3": 0.26}
 
 
