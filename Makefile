@@ -20,7 +20,8 @@ FASHION_DIR := /usr/share/datasets/fashion-mnist
 FASHION_FILES := $(addprefix $(FASHION_DIR)/,train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz \
   t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
-.PHONY: book test unit nbval student student-test book-strict browser-deps fashion-deps browser-test benchmark \
+.PHONY: book test unit nbval student student-test book-strict book-checks browser-deps fashion-deps browser-test \
+  benchmark \
   clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
@@ -38,7 +39,14 @@ book: $(STAMP)
 
 # Unit tests, every notebook under nbval at full scale, the student edition run from top to
 # bottom, a strict book build, and the built pages checked in headless Chromium.
-test: browser-deps fashion-deps unit nbval student-test book-strict browser-test
+# The unit tests and the book's checks (which read the stored outputs, not the cache) run side
+# by side, each on one core; each one's output is printed whole when it ends.
+test: browser-deps fashion-deps $(STAMP)
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit book-checks
+	$(MAKE) --no-print-directory nbval student-test
+
+book-checks: book-strict
+	$(MAKE) --no-print-directory browser-test
 
 unit: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/editions --ignore=tests/browser

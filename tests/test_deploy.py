@@ -19,7 +19,6 @@ def private_cache(tmp_path, monkeypatch):
 def test_a_conversion_is_made_once_and_read_back(private_cache):
     calls = []
     import prunebook.deploy as deploy
-
     original = deploy._convert
 
     def counting(*args):
@@ -71,6 +70,16 @@ def test_compressed_sizes_of_zeros_and_noise():
     assert zeros["gzip"] < 1000 and zeros["lzma"] < 1000 and noise["gzip"] > 99_000
     with pytest.raises(ValueError, match="non-empty"):
         compressed_sizes(b"")
+
+
+def test_compressed_sizes_are_computed_once_per_content(monkeypatch):
+    import prunebook.deploy as deploy
+    calls = []
+    compress = deploy.lzma.compress
+    monkeypatch.setattr(deploy.lzma, "compress", lambda data, **kw: calls.append(1) or compress(data, **kw))
+    first = compressed_sizes(b"abc" * 1000)
+    assert compressed_sizes(b"abc" * 1000) == first and len(calls) == 1
+    assert compressed_sizes(b"abc" * 2000)["raw"] == 6000 and len(calls) == 2  # other bytes: computed
 
 
 def test_bitmask_layout_size():

@@ -7,7 +7,7 @@ import small_runs
 
 from prunebook import cache
 from prunebook.cache import CacheWarning
-from prunebook.filecache import cached_bytes
+from prunebook.filecache import cached_bytes, cached_result
 
 
 @pytest.fixture
@@ -75,3 +75,33 @@ def test_the_key_covers_the_modules_that_make_them(cache_dir, tmp_path, monkeypa
     cached_bytes(*args, make, modules=("fake_converter",))
     assert make.calls == 2
     assert "fake_converter" not in cache.TRAINING_MODULES
+
+
+def test_a_result_is_computed_once_per_content_and_settings(cache_dir):
+    calls = []
+
+    def make():
+        calls.append(1)
+        return {"size": 3}
+
+    assert cached_result("sizes", b"abc", {"level": 9}, make) == {"size": 3}
+    assert cached_result("sizes", b"abc", {"level": 9}, make) == {"size": 3} and len(calls) == 1
+    cached_result("sizes", b"abd", {"level": 9}, make)  # other content
+    cached_result("sizes", b"abc", {"level": 8}, make)  # other settings
+    cached_result("other", b"abc", {"level": 9}, make)  # another kind
+    assert len(calls) == 4 and len(list((cache_dir / "results").glob("*.bin"))) == 4
+
+
+def test_a_damaged_result_is_computed_again_and_off_computes_every_time(cache_dir, monkeypatch):
+    cached_result("sizes", b"abc", {}, lambda: [1, 2])
+    stored = next((cache_dir / "results").glob("*.bin"))
+    stored.write_bytes(b"[1, 3]")  # changed: the checksum no longer matches
+    with pytest.warns(CacheWarning, match="checksum"):
+        assert cached_result("sizes", b"abc", {}, lambda: [1, 2]) == [1, 2]
+    with pytest.raises(ValueError, match="content must be bytes"):
+        cached_result("sizes", "abc", {}, lambda: 0)
+    monkeypatch.setenv("PRUNEBOOK_CACHE", "off")
+    calls = []
+    for _ in range(2):
+        cached_result("sizes", b"abc", {}, lambda: calls.append(1) or 0)
+    assert len(calls) == 2

@@ -12,11 +12,12 @@ import os
 import sys
 import time
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from prunebook.filecache import cached_bytes
+from prunebook.filecache import cached_bytes, cached_result
 from prunebook.sparsity import kernel_layers
 from prunebook.validation import (
     require_int_in, require_nonnegative_int, require_one_of, require_positive_float, require_positive_int,
@@ -55,13 +56,19 @@ def quiet():
 
 
 def compressed_sizes(data):
-    """Bytes after gzip (level 9) and lzma (preset 9) of ``data`` (bytes or a file path)."""
+    """Bytes after gzip (level 9) and lzma (preset 9) of ``data`` (bytes or a file path).
+
+    Compressing megabytes at these levels takes seconds, so the sizes are stored in the cache
+    (:func:`prunebook.filecache.cached_result`), keyed by the bytes and the library versions.
+    """
     if isinstance(data, (str, Path)):
         data = Path(data).read_bytes()
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise ValueError("data must be non-empty bytes or the path of a non-empty file")
-    return {"raw": len(data), "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
-            "lzma": len(lzma.compress(data, preset=9))}
+    versions = {"gzip": 9, "lzma": 9, "zlib": zlib.ZLIB_RUNTIME_VERSION, "python": sys.version}
+    return cached_result("compressed sizes", data, versions, lambda: {
+        "raw": len(data), "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
+        "lzma": len(lzma.compress(data, preset=9))})
 
 
 def binary_entropy(p):
