@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from prunebook import realdata
@@ -201,3 +202,17 @@ def test_shipped_fashion_runs_hold_every_arm_of_both_models_and_their_test_accur
     layers = {layers_reference_name(m, a, s) for m in realdata.MODELS
               for a in ("sensitivity", "global threshold") for s in realdata.SEEDS}
     assert set(load_reference("layers")) == layers == set(load_scores("layers_test"))
+
+
+def test_a_scan_is_stored_and_read_back_the_same(tiny, monkeypatch):
+    import prunebook.sensitivity as sensitivity
+    from prunebook.classifiers import scan_seeds
+
+    data, cache = tiny
+    monkeypatch.setattr(realdata, "SCAN_SPARSITIES", (0.5, 0.9))
+    first = scan_seeds("LeNet-300-100", data, seeds=(0,), progress=False)[0]
+    assert len(list((cache / "results").glob("*.bin"))) == 1
+    monkeypatch.setattr(sensitivity, "layer_scan", lambda *a, **k: pytest.fail("scanned again"))
+    again = scan_seeds("LeNet-300-100", data, seeds=(0,), progress=False)[0]
+    pd.testing.assert_frame_equal(again, first)
+    assert list(first.columns) == ["layer", "weights", "sparsity", "accuracy"] and len(first) == 3 * 3

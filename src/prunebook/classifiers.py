@@ -248,18 +248,33 @@ def allocation_runs(model_name, data, allocations, *, seeds=realdata.SEEDS, prog
 
 def scan_seeds(model_name, data, *, seeds=realdata.SEEDS, progress=True):
     """``{seed: scan}``: :func:`prunebook.sensitivity.layer_scan` of each seed's dense-phase
-    model on the validation set, at :data:`prunebook.realdata.SCAN_SPARSITIES`."""
-    from prunebook.sensitivity import layer_scan
+    model on the validation set, at :data:`prunebook.realdata.SCAN_SPARSITIES`.
 
+    A scan is stored in the cache (:func:`prunebook.filecache.cached_result`), keyed by the
+    model's weights, the validation set and the code that scans."""
     _, x_val, _, y_val = data
     out = {}
     with _bar(len(seeds), f"{model_name} scan", progress) as bar:
         for seed in seeds:
             model = dense_phase(model_name, data, seed, progress=False).model
-            out[seed] = layer_scan(model, x_val, y_val, realdata.SCAN_SPARSITIES,
-                                   accuracy=accuracy_on)
+            out[seed] = _stored_scan(model, x_val, y_val)
             bar.update()
     return out
+
+
+def _stored_scan(model, x_val, y_val):
+    import pandas as pd
+
+    from prunebook.cache import code_digest
+    from prunebook.filecache import cached_result
+    from prunebook.sensitivity import layer_scan
+
+    content = b"".join(np.ascontiguousarray(a).tobytes() for a in (*model.get_weights(), x_val, y_val))
+    settings = {"model": model.to_json(), "sparsities": list(realdata.SCAN_SPARSITIES),
+                "code": code_digest(("prunebook.sensitivity", "prunebook.magnitude", "prunebook.classifiers"))}
+    rows = cached_result("layer scan", content, settings, lambda: layer_scan(
+        model, x_val, y_val, realdata.SCAN_SPARSITIES, accuracy=accuracy_on).to_dict(orient="records"))
+    return pd.DataFrame(rows)
 
 
 def layer_allocations(model_name, data, *, seeds=realdata.SEEDS, progress=True):
