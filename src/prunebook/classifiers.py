@@ -270,8 +270,8 @@ def _stored_scan(model, x_val, y_val):
     from prunebook.sensitivity import layer_scan
 
     content = b"".join(np.ascontiguousarray(a).tobytes() for a in (*model.get_weights(), x_val, y_val))
-    settings = {"model": model.to_json(), "sparsities": list(realdata.SCAN_SPARSITIES),
-                "code": code_digest(("prunebook.sensitivity", "prunebook.magnitude", "prunebook.classifiers"))}
+    code = code_digest(("prunebook.sensitivity", "prunebook.magnitude", "prunebook.classifiers"))
+    settings = {"model": model.to_json(), "sparsities": list(realdata.SCAN_SPARSITIES), "code": code}
     rows = cached_result("layer scan", content, settings, lambda: layer_scan(
         model, x_val, y_val, realdata.SCAN_SPARSITIES, accuracy=accuracy_on).to_dict(orient="records"))
     return pd.DataFrame(rows)
