@@ -21,7 +21,7 @@ FASHION_FILES := $(addprefix $(FASHION_DIR)/,train-images-idx3-ubyte.gz train-la
   t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
 
 .PHONY: book test unit nbval student student-test book-strict book-checks browser-deps fashion-deps browser-test \
-  benchmark \
+  benchmark article-lane fashion-lane timed-chapters chapter-lanes \
   clean clean-cache
 
 $(STAMP): requirements.txt pyproject.toml
@@ -39,14 +39,46 @@ book: $(STAMP)
 
 # Unit tests, every notebook under nbval at full scale, the student edition run from top to
 # bottom, a strict book build, and the built pages checked in headless Chromium.
-# The unit tests and the book's checks (which read the stored outputs, not the cache) run side
-# by side, each on one core; each one's output is printed whole when it ends.
+#
+# In two steps. First two lanes side by side, one a core, which share no trained run: the
+# chapters on the article's MLP (nbval, then their student edition); and the unit tests, the
+# book's checks (they read the stored outputs) and the chapters on Fashion-MNIST (nbval, then
+# their student edition). Each lane's output is printed whole when the lane ends. Then the
+# chapters that time code, with nothing running beside them. Every chapter is in one list
+# (a unit test checks it).
+ARTICLE_CHAPTERS := 01_pruning_decision_trees 02_magnitude_pruning 03_reproducing_the_article \
+  04_the_pruning_schedule 05_reaching_the_target_sparsity
+FASHION_CHAPTERS := 07_pruning_a_real_classifier 08_which_layers_can_lose_the_most
+TIMED_CHAPTERS := 06_deploying_pruned_models
+chapter_files = $(foreach c,$(1),chapters/$(c).ipynb)
+# the student edition of the chapters $(1), written to _build/student-$(2)
+student_run = PRUNEBOOK_STUDENT_CHAPTERS="$(1)" PRUNEBOOK_STUDENT_DIR=_build/student-$(2) \
+  $(PY) -m pytest -q -p no:cacheprovider --durations=6 tests/editions
+
 test: browser-deps fashion-deps $(STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target unit book-checks
-	$(MAKE) --no-print-directory nbval student-test
+	$(MAKE) --no-print-directory -j2 --output-sync=target article-lane fashion-lane
+	$(MAKE) --no-print-directory timed-chapters
+
+article-lane: $(STAMP)
+	$(PY) -m pytest $(NBVAL_FLAGS) $(call chapter_files,$(ARTICLE_CHAPTERS))
+	$(call student_run,$(ARTICLE_CHAPTERS),article)
+
+fashion-lane: unit book-checks
+	$(PY) -m pytest $(NBVAL_FLAGS) $(call chapter_files,$(FASHION_CHAPTERS))
+	$(call student_run,$(FASHION_CHAPTERS),fashion)
+
+timed-chapters: $(STAMP)
+	$(PY) -m pytest $(NBVAL_FLAGS) $(call chapter_files,$(TIMED_CHAPTERS))
+	$(call student_run,$(TIMED_CHAPTERS),timed)
 
 book-checks: book-strict
 	$(MAKE) --no-print-directory browser-test
+
+# The three lists above, one a line (for the test that checks they hold every chapter once).
+chapter-lanes:
+	@echo $(ARTICLE_CHAPTERS)
+	@echo $(FASHION_CHAPTERS)
+	@echo $(TIMED_CHAPTERS)
 
 unit: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests --ignore=tests/editions --ignore=tests/browser

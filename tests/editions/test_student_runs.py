@@ -3,6 +3,7 @@
 This executes whole chapters, so `make test` runs it after nbval has filled the training
 cache (`make student-test`); `make unit` leaves this folder out.
 """
+import os
 from pathlib import Path
 
 import nbformat
@@ -12,13 +13,22 @@ from nbclient import NotebookClient
 from student_edition import EXERCISE_TAG, write_student_edition
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+# PRUNEBOOK_STUDENT_CHAPTERS (chapter names without .ipynb, space-separated) runs some of them;
+# `make test` runs its lanes side by side, each with its own PRUNEBOOK_STUDENT_DIR.
+CHOSEN = os.environ.get("PRUNEBOOK_STUDENT_CHAPTERS", "").split()
+NOTEBOOKS = [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if not CHOSEN or p.stem in CHOSEN]
+FOLDER = ROOT / os.environ.get("PRUNEBOOK_STUDENT_DIR", "_build/student")
+
+
+def test_the_chapters_chosen_exist():
+    unknown = sorted(set(CHOSEN) - {p.stem for p in NOTEBOOKS})
+    assert NOTEBOOKS and not unknown, f"PRUNEBOOK_STUDENT_CHAPTERS names no chapter called {unknown}"
 
 
 @pytest.fixture(scope="module")
 def edition():
     # inside the repository, so that the chapters find the training cache nbval has filled
-    return {p.name: p for p in write_student_edition(ROOT / "chapters", ROOT / "_build" / "student")}
+    return {p.name: p for p in write_student_edition(ROOT / "chapters", FOLDER)}
 
 
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
