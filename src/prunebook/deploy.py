@@ -185,22 +185,74 @@ def flatbuffer_summary(flatbuffer):
     """What a TFLite flatbuffer holds: its operators and its sparse tensors.
 
     Returns a dict: ``"ops"``, the builtin operator of each node in execution order
-    (e.g. ``["DENSIFY", "FULLY_CONNECTED"]``), and ``"sparse tensors"``, the shape of each
-    tensor stored in a sparse format (the ``sparsity`` field of TFLite's schema).
+    (e.g. ``["DENSIFY", "FULLY_CONNECTED"]``); ``"sparse tensors"``, the shape of each
+    tensor stored in a sparse format (the ``sparsity`` field of TFLite's schema); and
+    ``"blocks"``, for each of those, the shape of its blocks (``(1, 4)`` for TFLite's 1 x 4
+    blocks) or None where it stores single weights.
     """
-    from tensorflow.lite.python import schema_py_generated as schema
-
-    if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
-        raise ValueError("flatbuffer must be the non-empty bytes of a TFLite model")
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(bytes(flatbuffer), 0))
+    schema = _schema()
+    model = _model_object(flatbuffer)
     names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
     codes = [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
-    ops, sparse = [], []
+    ops, sparse, blocks = [], [], []
     for graph in model.subgraphs:
         ops += [codes[op.opcodeIndex] for op in graph.operators]
-        sparse += [tuple(int(d) for d in t.shape) for t in graph.tensors
-                   if t.sparsity is not None]
-    return {"ops": ops, "sparse tensors": sparse}
+        for t in graph.tensors:
+            if t.sparsity is not None:
+                sparse.append(tuple(int(d) for d in t.shape))
+                blocks.append(_block_shape(t.sparsity))
+    return {"ops": ops, "sparse tensors": sparse, "blocks": blocks}
+
+
+def _schema():
+    from tensorflow.lite.python import schema_py_generated as schema
+
+    return schema
+
+
+def _model_object(flatbuffer):
+    if not isinstance(flatbuffer, (bytes, bytearray)) or not flatbuffer:
+        raise ValueError("flatbuffer must be the non-empty bytes of a TFLite model")
+    schema = _schema()
+    return schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(bytes(flatbuffer), 0))
+
+
+def _block_shape(sparsity):
+    """The block of a sparse tensor: the dense sizes of the block dimensions that follow the
+    tensor's own in its traversal order (TFLite's schema), or None for single weights."""
+    block_map = sparsity.blockMap
+    if block_map is None or len(block_map) == 0:
+        return None
+    sizes = [int(d.denseSize) for d in sparsity.dimMetadata[-len(block_map):]]
+    return tuple(sizes) if len(block_map) == 2 else (1, *sizes)
+
+
+def fully_connected_weights(flatbuffer):
+    """The weight matrix of each FULLY_CONNECTED operator of a float TFLite flatbuffer, in order.
+
+    TFLite stores them as (outputs, inputs), the transpose of a Keras kernel. The flatbuffer
+    must hold them dense (converted without ``sparsity=True``); a weight stored in a sparse
+    format raises ValueError.
+    """
+    schema = _schema()
+    model = _model_object(flatbuffer)
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    codes = [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
+    out = []
+    for graph in model.subgraphs:
+        for op in graph.operators:
+            if codes[op.opcodeIndex] != "FULLY_CONNECTED":
+                continue
+            tensor = graph.tensors[op.inputs[1]]
+            if tensor.sparsity is not None:
+                raise ValueError("flatbuffer stores a fully connected weight in a sparse format; "
+                                 "convert without sparsity=True to read the weights")
+            data = model.buffers[tensor.buffer].data
+            if data is None or tensor.type != schema.TensorType.FLOAT32:
+                raise ValueError("flatbuffer must hold float32 fully connected weights as constants")
+            values = np.frombuffer(np.asarray(data, dtype=np.uint8).tobytes(), dtype="<f4")
+            out.append(values.reshape([int(d) for d in tensor.shape]))
+    return out
 
 
 OP_RESOLVERS = ("default", "builtin")

@@ -137,3 +137,37 @@ def cnn_filters_for_params(n_params):
     require_positive_int(n_params, "n_params")
     candidates = [((f + 1) // 2, f) for f in range(1, 513)]
     return min(candidates, key=lambda filters: abs(cnn_params(filters) - n_params))
+
+
+#: The widths of :func:`xnnpack_cnn`: the 3 x 3 stem's filters, then the two 1 x 1 convolutions'.
+XNNPACK_WIDTHS = (16, 64, 64)
+
+
+def xnnpack_cnn(*, seed=0):
+    """A small CNN that tfmot's ``PruneForLatencyOnXNNPack`` policy accepts, for Fashion-MNIST.
+
+    The policy wants the sparse part of the network to start at a 3 x 3 convolution of a
+    three-channel input with stride 2, ``valid`` padding and a ``ZeroPadding2D(1)`` in front,
+    and to end at ``GlobalAveragePooling2D(keepdims=True)``, with only layers XNNPACK can run
+    sparsely in between (1 x 1 convolutions, 3 x 3 depthwise ones, ReLU). So the grey image is
+    repeated into three channels, and then: the 3 x 3 stem (16 filters, stride 2), a 1 x 1
+    convolution (64), a 3 x 3 depthwise convolution, a 1 x 1 convolution (64), the global
+    average, and a dense layer that gives ten logits. The two 1 x 1 convolutions (``point1``,
+    ``point2``) are the layers the policy prunes.
+    """
+    require_nonnegative_int(seed, "seed")
+    k = keras()
+    k.utils.set_random_seed(seed)
+    stem, point1, point2 = XNNPACK_WIDTHS
+    inputs = k.Input(shape=IMAGE_SHAPE, name="image")
+    x = k.layers.Reshape((*IMAGE_SHAPE, 1), name="channel")(inputs)
+    x = k.layers.Concatenate(name="grey_to_rgb")([x, x, x])
+    x = k.layers.ZeroPadding2D(1, name="pad")(x)
+    x = k.layers.Conv2D(stem, 3, strides=2, padding="valid", activation="relu", name="stem")(x)
+    x = k.layers.Conv2D(point1, 1, activation="relu", name="point1")(x)
+    x = k.layers.DepthwiseConv2D(3, padding="same", activation="relu", name="depthwise")(x)
+    x = k.layers.Conv2D(point2, 1, activation="relu", name="point2")(x)
+    x = k.layers.GlobalAveragePooling2D(keepdims=True, name="average")(x)
+    x = k.layers.Flatten(name="flatten")(x)
+    outputs = k.layers.Dense(N_CLASSES, name="fc")(x)
+    return k.Model(inputs, outputs, name="xnnpack_cnn")

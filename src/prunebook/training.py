@@ -155,7 +155,8 @@ def _fit(model, data, *, epochs, batch_size, learning_rate, seed, task="regressi
     return history
 
 
-def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="regression"):
+def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="regression", block_size=(1, 1),
+                    sparsity_m_by_n=None):
     """The settings that key a pruned run in the cache: those of :func:`fit_pruned`.
 
     A chapter that writes tfmot's recipe out itself passes this dict to
@@ -165,10 +166,33 @@ def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="
     Returns
     -------
     dict
-        ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` (checked) and the schedule.
+        ``epochs``, ``batch_size``, ``learning_rate``, ``seed`` (checked) and the schedule, plus
+        ``block_size`` and ``sparsity_m_by_n`` where they are not tfmot's defaults (so the key
+        of an element-wise run stays as it was).
     """
-    return {**_run_settings(epochs, batch_size, learning_rate, seed, task),
-            "schedule": _schedule_record(schedule)}
+    settings = {**_run_settings(epochs, batch_size, learning_rate, seed, task),
+                "schedule": _schedule_record(schedule)}
+    return settings | _structure_record(block_size, sparsity_m_by_n)
+
+
+def _structure_record(block_size, sparsity_m_by_n):
+    """The structure options of ``prune_low_magnitude`` that differ from its defaults, checked."""
+    record = {}
+    if not (isinstance(block_size, (tuple, list)) and len(block_size) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in block_size)):
+        raise ValueError(f"block_size must be a pair of positive integers, got {block_size!r}")
+    if tuple(block_size) != (1, 1):
+        record["block_size"] = list(block_size)
+    if sparsity_m_by_n is not None:
+        if not (isinstance(sparsity_m_by_n, (tuple, list)) and len(sparsity_m_by_n) == 2
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in sparsity_m_by_n)
+                and 0 < sparsity_m_by_n[0] < sparsity_m_by_n[1]):
+            raise ValueError("sparsity_m_by_n must be None or a pair (m, n) of integers with "
+                             f"0 < m < n, got {sparsity_m_by_n!r}")
+        if record:
+            raise ValueError("block_size and sparsity_m_by_n cannot be combined")
+        record["sparsity_m_by_n"] = list(sparsity_m_by_n)
+    return record
 
 
 def _schedule_record(schedule):
@@ -182,20 +206,24 @@ def _schedule_record(schedule):
                      "or a non-empty {layer name: schedule} dict")
 
 
-def wrap_for_pruning(model, schedule):
+def wrap_for_pruning(model, schedule, *, block_size=(1, 1), sparsity_m_by_n=None):
     """``model`` wrapped by tfmot's ``prune_low_magnitude``: whole, or layer by layer.
 
     With one schedule, every prunable layer is wrapped (``prune_low_magnitude(model, ...)``).
     With ``{layer name: schedule}``, only the layers named are wrapped, each with its own
     schedule, through ``clone_model(model, clone_function=...)`` as tfmot's guide does it; the
     wrappers hold ``model``'s own layers, so pass a copy if ``model`` must stay as it is.
+    ``block_size`` and ``sparsity_m_by_n`` go to every wrapper (tfmot's options of structure).
     """
     import tensorflow_model_optimization as tfmot
 
     prune = tfmot.sparsity.keras
     _schedule_record(schedule)  # checks it
+    structure = _structure_record(block_size, sparsity_m_by_n)  # checks them
+    options = {"block_size": tuple(structure.get("block_size", (1, 1))),
+               "sparsity_m_by_n": tuple(sparsity_m_by_n) if sparsity_m_by_n else None}
     if isinstance(schedule, Schedule):
-        return prune.prune_low_magnitude(model, pruning_schedule=schedule.to_tfmot())
+        return prune.prune_low_magnitude(model, pruning_schedule=schedule.to_tfmot(), **options)
     with_kernel = {layer.name for layer in kernel_layers(model)}
     unknown = sorted(set(schedule) - with_kernel)
     if unknown:
@@ -204,7 +232,7 @@ def wrap_for_pruning(model, schedule):
 
     def wrap(layer):
         if layer.name in schedule:
-            return prune.prune_low_magnitude(layer, pruning_schedule=schedule[layer.name].to_tfmot())
+            return prune.prune_low_magnitude(layer, pruning_schedule=schedule[layer.name].to_tfmot(), **options)
         return layer
 
     return keras().models.clone_model(model, clone_function=wrap)
@@ -251,7 +279,7 @@ def fit_baseline(model, data, *, epochs=article.EPOCHS, batch_size=article.BATCH
 
 def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=article.BATCH_SIZE,
                learning_rate=article.LEARNING_RATE, seed=article.SEED, task="regression", callbacks=(),
-               summaries=False, progress=True, cache=True):
+               summaries=False, progress=True, cache=True, block_size=(1, 1), sparsity_m_by_n=None):
     """Train a copy of ``model`` wrapped by tfmot's ``prune_low_magnitude`` under ``schedule``.
 
     ``schedule`` is one schedule for every layer, or ``{layer name: schedule}`` to prune only
@@ -265,6 +293,10 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
     entry when caching, else in a temporary folder that lives as long as the Run)
     and named by ``Run.log_dir``.
 
+    ``block_size`` (e.g. ``(4, 1)``) and ``sparsity_m_by_n`` (e.g. ``(2, 4)``) are
+    ``prune_low_magnitude``'s options of structure (:func:`wrap_for_pruning`); with
+    ``sparsity_m_by_n``, tfmot sets the pattern once, at step 1, whatever the schedule says.
+
     ``model`` may be untrained (a run from the same initial weights as a baseline) or
     already trained: the article's own pruned run wraps its trained baseline, so the pruned
     fit continues from the trained weights with a fresh Adam and tfmot's step counter at 0.
@@ -276,7 +308,8 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
         (``tfmot.sparsity.keras.strip_pruning``), and its history. ``model`` is not changed.
     """
     settings = _settings(data, epochs, batch_size, learning_rate, seed, task)
-    key = pruned_settings(schedule, **settings)
+    structure = {"block_size": block_size, "sparsity_m_by_n": sparsity_m_by_n}
+    key = pruned_settings(schedule, **settings, **structure)
     for one in schedule.values() if isinstance(schedule, dict) else (schedule,):
         warn_if_short(one, n_samples=len(data[0]), batch_size=batch_size, epochs=epochs)
     if summaries:
@@ -286,7 +319,7 @@ def fit_pruned(model, data, schedule, *, epochs=article.EPOCHS, batch_size=artic
         import tensorflow_model_optimization as tfmot
 
         sparsity = tfmot.sparsity.keras
-        wrapped = wrap_for_pruning(_copy(model), schedule)
+        wrapped = wrap_for_pruning(_copy(model), schedule, **structure)
         extra = [sparsity.UpdatePruningStep(), *callbacks]
         log_dir = folder / "logs" if summaries else None
         if summaries:
