@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from prunebook import exercises, exercises_real
+from prunebook import exercises, exercises_real, exercises_structured
 from student_edition import EXERCISE_TAG, SOLUTION_TAG, student_edition, write_student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +36,8 @@ def test_each_chapter_has_at_least_two_checked_exercises(path):
         called = checks_called(answer.source)
         assert len(called) == 1, f"an answer cell calls one check function: {answer.source}"
         (check,) = called
-        assert any(callable(getattr(module, check, None)) for module in (exercises, exercises_real)), \
-            f"{check} is in neither prunebook.exercises nor prunebook.exercises_real"
+        assert any(callable(getattr(module, check, None)) for module in (exercises, exercises_real, exercises_structured)), \
+            f"{check} is in none of prunebook.exercises, exercises_real, exercises_structured"
         assert check in checks_called(solution.source), f"the solution does not call {check}"
         assert re.search(r"^\w+ = \.\.\.(  #.*)?$|^    \.\.\.  #", answer.source, re.M), "no ... placeholder"
         # nbval re-runs both cells and compares these stored outputs

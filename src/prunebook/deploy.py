@@ -259,7 +259,7 @@ OP_RESOLVERS = ("default", "builtin")
 
 
 class TFLiteModel:
-    """A TFLite flatbuffer behind a ``predict(x)`` call, on a batch of any size.
+    """A TFLite flatbuffer behind a ``predict(x)`` call, on a batch of any size (``x``'s first axis).
 
     The flatbuffer runs in LiteRT's interpreter (``ai_edge_litert``), which replaces
     ``tf.lite.Interpreter`` (deprecated in TensorFlow 2.20); TensorFlow still converts.
@@ -291,8 +291,8 @@ class TFLiteModel:
 
     def predict(self, x):
         x = np.asarray(x, dtype=np.float32)
-        if x.ndim != 2:
-            raise ValueError(f"x must be a 2-D batch, got shape {x.shape}")
+        if x.ndim < 2:
+            raise ValueError(f"x must be a batch (its first axis the rows), got shape {x.shape}")
         if self._batch != len(x):
             with quiet():  # the interpreter announces its CPU delegate (XNNPACK) from C++
                 self.interpreter.resize_tensor_input(self._input, list(x.shape))

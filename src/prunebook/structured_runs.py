@@ -131,3 +131,34 @@ def cnn_runs(data, *, seeds=realdata.SEEDS, sparsity=CNN_SPARSITY, progress=True
             out[("filters removed", seed)] = filters_removed(data, seed, widths)
             bar.update()
     return out, widths
+
+
+#: The layers tfmot's ``PruneForLatencyOnXNNPack`` policy wraps in :func:`prunebook.models.xnnpack_cnn`
+#: (its 1 x 1 convolutions); the chapter checks this list against the policy itself.
+XNNPACK_PRUNED = ("point1", "point2")
+
+
+def xnnpack_runs(data, *, seeds=realdata.SEEDS, sparsity=CNN_SPARSITY, progress=True):
+    """``{(arm, seed): Run}`` for :func:`prunebook.models.xnnpack_cnn`, arms ``"dense"`` and
+    ``"pruned"``: the real-data chapters' two phases (a dense phase, then a second phase with a
+    fresh Adam), the pruned arm pruning the 1 x 1 convolutions (:data:`XNNPACK_PRUNED`) to
+    ``sparsity`` on :func:`prunebook.realdata.gradual_schedule`."""
+    from prunebook.models import xnnpack_cnn
+
+    out = {}
+    settings = realdata.training_settings()
+    with _bar(2 * len(seeds), "XNNPACK CNN", progress) as bar:
+        for seed in seeds:
+            first = fit_baseline(xnnpack_cnn(seed=seed), data, epochs=realdata.DENSE_EPOCHS, seed=seed,
+                                 progress=False, **settings)
+            start = xnnpack_cnn(seed=seed)
+            start.set_weights(first.model.get_weights())
+            second = {"epochs": realdata.PRUNE_EPOCHS, "seed": seed, "progress": False, **settings}
+            dense = fit_baseline(start, data, **second)
+            out[("dense", seed)] = Run(dense.model, join_histories(first.history, dense.history))
+            bar.update()
+            schedule = {name: realdata.gradual_schedule(sparsity) for name in XNNPACK_PRUNED}
+            pruned = fit_pruned(start, data, schedule, **second)
+            out[("pruned", seed)] = Run(pruned.model, join_histories(first.history, pruned.history))
+            bar.update()
+    return out
