@@ -4,6 +4,7 @@ import tf_keras as keras
 
 from prunebook.deploy import (
     CSRModel, TFLiteModel, binary_entropy, bitmask_layout, compressed_sizes, entropy_estimate_bytes,
+    flatbuffer_summary, fully_connected_weights,
     interleaved_timings, median_seconds, quantize_int8, to_tflite)
 from prunebook.magnitude import apply_masks, layerwise_masks
 from prunebook.sparsity import kernels_of
@@ -118,7 +119,7 @@ def test_experimental_sparsity_stores_sparse_kernels_and_predicts_the_same():
 
     model = small_model(0.9)
     plain, sparse = to_tflite(model, "float"), to_tflite(model, "float", sparsity=True)
-    assert flatbuffer_summary(plain) == {"ops": ["FULLY_CONNECTED"] * 3, "sparse tensors": []}
+    assert flatbuffer_summary(plain) == {"ops": ["FULLY_CONNECTED"] * 3, "sparse tensors": [], "blocks": []}
     summary = flatbuffer_summary(sparse)
     assert summary["ops"].count("DENSIFY") >= 1 and summary["sparse tensors"]
     assert len(sparse) < len(plain)
@@ -257,3 +258,49 @@ def test_tflite_model_rejects_bad_arguments():
         TFLiteModel(flatbuffer, num_threads=0)
     with pytest.raises(ValueError, match="flatbuffer"):
         TFLiteModel(b"")
+
+
+def _in_blocks(model, block=4, sparsity=0.75):
+    """``model`` with its hidden kernels zeroed in whole runs of ``block`` consecutive inputs of one
+    output (TFLite's 1 x ``block`` blocks), the weakest blocks first."""
+    weights = model.get_weights()
+    for i in (0, 2):
+        kernel = weights[i]
+        groups = np.abs(kernel.T.reshape(kernel.shape[1], -1, block)).mean(axis=2)
+        cut = np.quantile(groups, sparsity)
+        mask = np.repeat(groups > cut, block, axis=1).T
+        weights[i] = kernel * mask
+    model.set_weights(weights)
+    return model
+
+
+def test_flatbuffer_summary_names_the_blocks_the_converter_chose():
+    plain = flatbuffer_summary(to_tflite(small_model(), "float"))
+    assert plain["sparse tensors"] == [] and plain["blocks"] == []
+    scattered = flatbuffer_summary(to_tflite(small_model(0.75), "float", sparsity=True))
+    assert scattered["blocks"] and all(b is None for b in scattered["blocks"])
+    assert scattered["ops"].count("DENSIFY") == len(scattered["sparse tensors"])
+    blocked = flatbuffer_summary(to_tflite(_in_blocks(small_model()), "float", sparsity=True))
+    assert (1, 4) in blocked["blocks"] and "DENSIFY" not in blocked["ops"]
+
+
+def test_fully_connected_weights_are_the_kernels_transposed():
+    model = small_model(0.5)
+    weights = fully_connected_weights(to_tflite(model, "float"))
+    assert len(weights) == 3
+    for w, kernel in zip(weights, kernels_of(model)):
+        np.testing.assert_array_equal(w, kernel.T)
+    with pytest.raises(ValueError, match="sparsity=True"):
+        fully_connected_weights(to_tflite(small_model(0.75), "float", sparsity=True))
+    for bad in (b"", "model.tflite", None):
+        with pytest.raises(ValueError, match="flatbuffer"):
+            fully_connected_weights(bad)
+
+
+def test_tflite_model_takes_batches_of_images():
+    model = keras.Sequential([keras.layers.Flatten(input_shape=(4, 4)), keras.layers.Dense(3)])
+    x = np.random.default_rng(1).normal(size=(5, 4, 4)).astype(np.float32)
+    out = TFLiteModel(to_tflite(model, "float")).predict(x)
+    np.testing.assert_allclose(out, model(x).numpy(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="batch"):
+        TFLiteModel(to_tflite(model, "float")).predict(np.ones(16, dtype=np.float32))

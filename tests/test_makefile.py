@@ -30,3 +30,18 @@ def test_the_chapters_that_time_code_run_alone():
         code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
                          if c["cell_type"] == "code")
         assert bool(TIMING.search(code)) == (path.stem in timed), path.stem
+
+
+def test_the_structured_chapters_runs_are_trained_in_the_busy_lane_first():
+    """scripts/prewarm_structured.py runs at the end of the lane beside the article's chapters, and
+    trains every run function chapter 09 calls, so the timed lane finds them in the cache."""
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-W", ".venv/.installed", "fashion-lane"],
+                            cwd=ROOT, check=True, capture_output=True, text=True).stdout.splitlines()
+    steps = [i for i, line in enumerate(recipe) if "prewarm_structured.py" in line]
+    students = [i for i, line in enumerate(recipe) if "student-fashion" in line]
+    assert steps and students and steps[-1] > students[-1]
+    script = (ROOT / "scripts" / "prewarm_structured.py").read_text()
+    chapter = json.loads((ROOT / "chapters" / "09_structured_pruning.ipynb").read_text())
+    code = "\n".join("".join(c["source"]) for c in chapter["cells"] if c["cell_type"] == "code")
+    for runs in ("mlp_runs", "cnn_runs", "xnnpack_runs"):
+        assert f"{runs}(" in code and f"{runs}(" in script, runs

@@ -244,12 +244,11 @@ def fully_connected_weights(flatbuffer):
             if codes[op.opcodeIndex] != "FULLY_CONNECTED":
                 continue
             tensor = graph.tensors[op.inputs[1]]
-            if tensor.sparsity is not None:
-                raise ValueError("flatbuffer stores a fully connected weight in a sparse format; "
-                                 "convert without sparsity=True to read the weights")
             data = model.buffers[tensor.buffer].data
-            if data is None or tensor.type != schema.TensorType.FLOAT32:
-                raise ValueError("flatbuffer must hold float32 fully connected weights as constants")
+            if tensor.sparsity is not None or data is None or tensor.type != schema.TensorType.FLOAT32:
+                raise ValueError("flatbuffer must hold each fully connected weight as a dense float32 "
+                                 "constant; a file converted with sparsity=True stores them sparsely "
+                                 "(or behind DENSIFY): convert without it to read the weights")
             values = np.frombuffer(np.asarray(data, dtype=np.uint8).tobytes(), dtype="<f4")
             out.append(values.reshape([int(d) for d in tensor.shape]))
     return out

@@ -50,8 +50,10 @@ def check_matching_width(answer):
     kept = structured.kept_kernel_weights(WIDTH_SPARSITY)
     if answer == expected:
         return _ok(f"Correct: {expected} neurons a layer give {mlp_params(expected):,} parameters; "
-                   f"the unstructured model keeps {kept:,} kernel weights and every bias.")
+                   f"the unstructured model keeps {kept:,} kernel weights (its output layer whole) "
+                   "and every bias.")
     if answer > expected:
         raise NotYet("Not yet: that width has more parameters than the unstructured model keeps.")
     raise NotYet("Not yet: that width has fewer parameters than the unstructured model keeps; "
-                 "remember the first layer's 1,000 inputs and the biases.")
+                 "remember the output layer's kernel, kept whole, the first layer's 1,000 inputs "
+                 "and the biases.")

@@ -140,7 +140,7 @@ def cnn_filters_for_params(n_params):
 
 
 #: The widths of :func:`xnnpack_cnn`: the 3 x 3 stem's filters, then the two 1 x 1 convolutions'.
-XNNPACK_WIDTHS = (16, 64, 64)
+XNNPACK_WIDTHS = (16, 32, 32)
 
 
 def xnnpack_cnn(*, seed=0):
@@ -151,7 +151,7 @@ def xnnpack_cnn(*, seed=0):
     and to end at ``GlobalAveragePooling2D(keepdims=True)``, with only layers XNNPACK can run
     sparsely in between (1 x 1 convolutions, 3 x 3 depthwise ones, ReLU). So the grey image is
     repeated into three channels, and then: the 3 x 3 stem (16 filters, stride 2), a 1 x 1
-    convolution (64), a 3 x 3 depthwise convolution, a 1 x 1 convolution (64), the global
+    convolution (32), a 3 x 3 depthwise convolution, a 1 x 1 convolution (32), the global
     average, and a dense layer that gives ten logits. The two 1 x 1 convolutions (``point1``,
     ``point2``) are the layers the policy prunes.
     """

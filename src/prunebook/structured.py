@@ -55,11 +55,12 @@ def one_cut_schedule(sparsity):
     return ConstantSchedule(target_sparsity=sparsity, begin_step=1, end_step=2, frequency=100)
 
 
-def kept_kernel_weights(sparsity, shapes=None):
-    """Kernel weights tfmot keeps in the article's MLP at ``sparsity`` (layer by layer)."""
+def kept_kernel_weights(sparsity):
+    """Kernel weights the chapter's pruned MLP keeps at ``sparsity``: tfmot's count in each
+    hidden layer (pruned layer by layer), and the output layer's kernel whole."""
     require_sparsity(sparsity, "sparsity")
-    shapes = article.kernel_shapes() if shapes is None else shapes
-    return sum(kept_count(n_in * n_out, sparsity) for n_in, n_out in shapes)
+    *hidden, (n_in, n_out) = article.kernel_shapes()
+    return sum(kept_count(a * b, sparsity) for a, b in hidden) + n_in * n_out
 
 
 def units_for_sparsity(sparsity):

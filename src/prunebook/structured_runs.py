@@ -32,9 +32,10 @@ MLP_JOBS = ((DENSE_CONTROL, 0.0), (ONE_CUT, 0.5), (M_BY_N, 0.5),
             *((UNSTRUCTURED, s) for s in structured.SPARSITIES),
             *((BLOCKS, s) for s in structured.SPARSITIES), (LARGE_BLOCKS, 0.9),
             *((NEURONS, s) for s in structured.SPARSITIES))
-#: The layers the block forms prune: tfmot cannot pool the output layer's (1024, 1) kernel
-#: into blocks (it squeezes the kernel to one dimension first), so that layer stays dense.
-BLOCK_LAYERS = ("hidden_1", "hidden_2")
+#: The layers every pruned form prunes. tfmot cannot pool the output layer's (1024, 1) kernel
+#: into blocks (it squeezes the kernel to one dimension first), so the block forms must leave it
+#: dense; the other forms leave it dense too, so that all of them prune the same layers.
+PRUNED_LAYERS = ("hidden_1", "hidden_2")
 #: The CNN's sparsity in the chapter (that of the real-data chapters' headline comparison).
 CNN_SPARSITY = 0.9
 
@@ -49,12 +50,15 @@ def mlp_run(form, sparsity, seed, data, baseline, *, progress=False):
     ``baseline`` is the article's trained MLP (a Keras model, not changed). Forms:
 
     - ``"dense control"`` (sparsity 0): the same epochs without pruning;
+    Every pruned form prunes the hidden layers (:data:`PRUNED_LAYERS`) and keeps the output
+    layer whole:
+
     - ``"unstructured"``: tfmot, element-wise, on :func:`prunebook.structured.ramp_schedule`;
     - ``"unstructured, one cut"``: element-wise, one mask update at step 1
       (:func:`prunebook.structured.one_cut_schedule`), like 2:4;
     - ``"2:4"`` (sparsity 0.5): tfmot's ``sparsity_m_by_n=(2, 4)``;
     - ``"1x4 blocks"``, ``"1x16 blocks"``: tfmot's ``block_size`` (4, 1) or (16, 1) on the
-      hidden layers (:data:`BLOCK_LAYERS`), on the ramp;
+      ramp;
     - ``"neurons removed"``: :func:`prunebook.structured.remove_neurons` to the width whose
       parameters match the unstructured model's non-zero ones, then dense fine-tuning.
     """
@@ -81,8 +85,8 @@ def mlp_run(form, sparsity, seed, data, baseline, *, progress=False):
         options["sparsity_m_by_n"] = structured.M_BY_N
     elif form in (BLOCKS, LARGE_BLOCKS):
         options["block_size"] = structured.TFLITE_BLOCK if form == BLOCKS else structured.LARGE_BLOCK
-        schedule = {name: schedule for name in BLOCK_LAYERS}
-    return fit_pruned(baseline, data, schedule, progress=progress, **settings, **options)
+    by_layer = {name: schedule for name in PRUNED_LAYERS}
+    return fit_pruned(baseline, data, by_layer, progress=progress, **settings, **options)
 
 
 def _bar(total, desc, show):
