@@ -155,8 +155,8 @@ def _fit(model, data, *, epochs, batch_size, learning_rate, seed, task="regressi
     return history
 
 
-def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="regression", block_size=(1, 1),
-                    sparsity_m_by_n=None):
+def pruned_settings(schedule, *, epochs, batch_size, learning_rate, seed, task="regression",
+                    block_size=(1, 1), sparsity_m_by_n=None):
     """The settings that key a pruned run in the cache: those of :func:`fit_pruned`.
 
     A chapter that writes tfmot's recipe out itself passes this dict to
@@ -232,7 +232,8 @@ def wrap_for_pruning(model, schedule, *, block_size=(1, 1), sparsity_m_by_n=None
 
     def wrap(layer):
         if layer.name in schedule:
-            return prune.prune_low_magnitude(layer, pruning_schedule=schedule[layer.name].to_tfmot(), **options)
+            return prune.prune_low_magnitude(layer, pruning_schedule=schedule[layer.name].to_tfmot(),
+                                             **options)
         return layer
 
     return keras().models.clone_model(model, clone_function=wrap)
