@@ -190,10 +190,8 @@ def flatbuffer_summary(flatbuffer):
     ``"blocks"``, for each of those, the shape of its blocks (``(1, 4)`` for TFLite's 1 x 4
     blocks) or None where it stores single weights.
     """
-    schema = _schema()
     model = _model_object(flatbuffer)
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
-    codes = [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
+    codes = _operator_names(model)
     ops, sparse, blocks = [], [], []
     for graph in model.subgraphs:
         ops += [codes[op.opcodeIndex] for op in graph.operators]
@@ -217,6 +215,12 @@ def _model_object(flatbuffer):
     return schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(bytes(flatbuffer), 0))
 
 
+def _operator_names(model):
+    """The builtin operator name of each operator code of a flatbuffer's model object."""
+    names = {v: k for k, v in vars(_schema().BuiltinOperator).items() if not k.startswith("_")}
+    return [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
+
+
 def _block_shape(sparsity):
     """The block of a sparse tensor: the dense sizes of the block dimensions that follow the
     tensor's own in its traversal order (TFLite's schema), or None for single weights."""
@@ -236,8 +240,7 @@ def fully_connected_weights(flatbuffer):
     """
     schema = _schema()
     model = _model_object(flatbuffer)
-    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
-    codes = [names[max(c.builtinCode, c.deprecatedBuiltinCode)] for c in model.operatorCodes]
+    codes = _operator_names(model)
     out = []
     for graph in model.subgraphs:
         for op in graph.operators:

@@ -7,10 +7,8 @@ The Fashion-MNIST CNN runs follow the real-data chapters' two phases
 (:mod:`prunebook.classifiers`). ``scripts/prewarm_structured.py`` trains them all ahead of the
 chapter, so that ``make test`` can time the chapter with its training already done.
 """
-import sys
-
 from prunebook import article, realdata, structured
-from prunebook.classifiers import dense_phase, second_phase, small_dense
+from prunebook.classifiers import _bar, dense_phase, second_phase, small_dense
 from prunebook.experiments import baseline_run, join_histories
 from prunebook.history import Run
 from prunebook.models import cnn_filters_for_params
@@ -87,13 +85,6 @@ def mlp_run(form, sparsity, seed, data, baseline, *, progress=False):
         options["block_size"] = structured.TFLITE_BLOCK if form == BLOCKS else structured.LARGE_BLOCK
     by_layer = {name: schedule for name in PRUNED_LAYERS}
     return fit_pruned(baseline, data, by_layer, progress=progress, **settings, **options)
-
-
-def _bar(total, desc, show):
-    from tqdm.std import tqdm
-
-    return tqdm(total=total, desc=desc, disable=not show, file=sys.stderr, ncols=80, ascii=True,
-                mininterval=10.0, unit="run")
 
 
 def mlp_runs(data, *, jobs=MLP_JOBS, seeds=structured.SEEDS, progress=True):
